@@ -1,0 +1,1 @@
+"""Judging a heard transcript against the expected line: normalise, align, judge."""
