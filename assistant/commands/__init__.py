@@ -2,7 +2,7 @@
 
 import importlib
 
-_MODULES = ["roles", "grade", "model", "demo"]
+_MODULES = ["roles", "grade", "model", "run", "devices", "checklist"]
 
 
 def _load():

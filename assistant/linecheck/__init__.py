@@ -7,7 +7,7 @@
 The rules for each strictness are in judge.py's docstring.
 """
 
-from .judge import Issue, Strictness, Verdict, check_line
+from .judge import Issue, Strictness, Verdict, check_heard, check_line
 from .normalise import normalise_words
 
-__all__ = ["Issue", "Strictness", "Verdict", "check_line", "normalise_words"]
+__all__ = ["Issue", "Strictness", "Verdict", "check_heard", "check_line", "normalise_words"]

@@ -19,11 +19,18 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
-    """What the engine has heard of the current utterance so far."""
+    """What the engine has heard of the current utterance so far.
+
+    A final transcript's `text` is its `words` joined by spaces. In a partial, `words` may cover less than
+    `text`: Vosk times words only in the segments it has already finalised (its word-level partials lag).
+    """
 
     text: str
     words: tuple[Word, ...] = field(default_factory=tuple)
     final: bool = False
+    # The engine's next-best readings of a final transcript, best first (not including `text`). The line
+    # check may accept a line the recognizer nearly heard; it never steers what the recognizer hears.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -41,7 +48,10 @@ class Recognizer(Protocol):
     sample_rate: int
 
     def feed(self, pcm: bytes) -> Transcript:
-        """Add audio; return the running transcript (final=True when the engine itself saw the end of speech)."""
+        """Add audio; return the running transcript (final=True when the engine itself saw the end of speech).
+
+        Only Vosk ends speech by itself; PocketSphinx's transcripts are final only from finish().
+        """
         ...
 
     def finish(self) -> Transcript:

@@ -1,0 +1,121 @@
+"""The virtual actor: a microphone stand-in that speaks, in a natural voice, when the session listens.
+
+It reads the session's event stream like anyone else: on each `listen_start` it asks its part what to say,
+renders it, and delivers it chunk by chunk at real-time pace, exactly as a microphone in a room would, with
+silence before (a human's reaction time) and after. The session never learns the microphone is virtual.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+import numpy as np
+
+from assistant.audio.pcm import SPEECH_RATE, Audio
+from assistant.session.events import Event, EventLog
+from assistant.speech.voice import Voice
+
+#: What the actor says in answer to an event, or None to stay silent.
+Part = Callable[[Event], "str | None"]
+
+# Below this level (int16 amplitude) a chunk counts as silence when the speech end is measured.
+_VOICED_LEVEL = 300
+
+
+class VirtualActor:
+    """A Microphone whose room holds one actor who speaks their part on cue."""
+
+    def __init__(
+        self,
+        voice: Voice,
+        part: Part,
+        events: EventLog,
+        chunk_seconds: float = 0.05,
+        reaction_seconds: float = 0.3,
+        realtime: bool = True,
+        noise_level: float = 20.0,
+        seed: int = 0,
+    ):
+        self._voice = voice
+        self._part = part
+        self._events = events
+        self._chunk = int(SPEECH_RATE * chunk_seconds)
+        self._chunk_seconds = chunk_seconds
+        self._reaction = Audio.silence(reaction_seconds)
+        self._realtime = realtime
+        self._noise_level = noise_level
+        self._rng = np.random.default_rng(seed)
+        self._speech: np.ndarray = np.zeros(0, dtype=np.int16)
+        self._speech_text = ""
+        self._voiced_end = 0  # index in _speech just past the last voiced sample
+        self._position = 0
+        self._room = np.zeros(0, dtype=np.int16)  # other sound reaching the microphone: the cues, say
+        self._anchor = time.monotonic()
+        self._delivered = 0
+        events.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.type != "listen_start":
+            return
+        text = self._part(event)
+        if text:
+            self.say(text)
+
+    def say(self, text: str) -> None:
+        """Start speaking `text` after a human's reaction time."""
+        spoken = trim_silence(self._voice.render(text).to_rate(SPEECH_RATE))
+        self._speech = (self._reaction + spoken).samples
+        self._voiced_end = len(self._speech)
+        self._speech_text = text
+        self._position = 0
+        self._events.emit("actor_says", text=text)
+
+    def hear(self, audio: Audio) -> None:
+        """Sound from elsewhere in the room reaches the microphone too: a speaker playing cues, for one."""
+        self._room = np.concatenate([self._room, audio.to_rate(SPEECH_RATE).samples])
+
+    def chunks(self) -> Iterator[bytes]:
+        while True:
+            self._wait_for_next_chunk()
+            yield self._next_chunk().astype("<i2").tobytes()
+
+    def drain(self) -> None:
+        """Forget what the room held while nobody listened, and start the clock afresh."""
+        self._anchor = time.monotonic()
+        self._delivered = 0
+        self._room = np.zeros(0, dtype=np.int16)
+
+    def close(self) -> None:
+        pass
+
+    def _wait_for_next_chunk(self) -> None:
+        # A real microphone hands over a chunk only once it has been recorded; late readers catch up at once.
+        if self._realtime:
+            due = self._anchor + (self._delivered + 1) * self._chunk_seconds
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        self._delivered += 1
+
+    def _next_chunk(self) -> np.ndarray:
+        room = self._rng.normal(0.0, self._noise_level, self._chunk)
+        if len(self._room):
+            echo, self._room = self._room[: self._chunk], self._room[self._chunk :]
+            room[: len(echo)] += echo
+        if self._position < len(self._speech):
+            piece = self._speech[self._position : self._position + self._chunk]
+            start = self._position
+            self._position += len(piece)
+            room[: len(piece)] += piece
+            if start < self._voiced_end <= self._position:
+                self._events.emit("actor_speech_end", text=self._speech_text)
+        return np.clip(room, -32768, 32767).astype(np.int16)
+
+
+def trim_silence(audio: Audio, level: int = _VOICED_LEVEL) -> Audio:
+    """Cut the synthesizer's leading and trailing silence, so speech ends exactly where the samples end."""
+    voiced = np.flatnonzero(np.abs(audio.samples.astype(np.int32)) > level)
+    if len(voiced) == 0:
+        return audio
+    return Audio(audio.samples[voiced[0] : voiced[-1] + 1], audio.rate)

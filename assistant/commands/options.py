@@ -1,0 +1,58 @@
+"""Options several commands share, declared once so they read the same everywhere."""
+
+from __future__ import annotations
+
+import click
+
+from assistant.errors import CallbackError
+
+
+def engine_options(command):
+    command = click.option(
+        "--model",
+        type=click.Path(path_type=str),
+        default=None,
+        help="Vosk model folder (else VOSK_MODEL_PATH, ./models, ~/.cache/vosk).",
+    )(command)
+    command = click.option(
+        "--engine",
+        type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+        default="auto",
+        show_default=True,
+        help="Speech recognizer; auto prefers Vosk and falls back to the built-in PocketSphinx.",
+    )(command)
+    return command
+
+
+def strictness_option(command):
+    return click.option(
+        "--strict",
+        "strictness",
+        flag_value="strict",
+        help="Every word must be right, even 'the' and 'a'.",
+    )(
+        click.option(
+            "--lenient",
+            "strictness",
+            flag_value="lenient",
+            help="The gist is enough: most content words present.",
+        )(click.option("--default-strictness", "strictness", flag_value="default", default=True, hidden=True)(command))
+    )
+
+
+def open_engine(engine: str, model: str | None):
+    """Load the chosen engine once, telling the user in one line on stderr when auto falls back."""
+    from assistant.speech.engines import load_engine
+
+    return load_engine(engine, model, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+
+
+def load_role(script_path: str, role: str):
+    """The script and the role's lines, or a one-line error naming the real characters."""
+    from assistant.script import load_script
+
+    script = load_script(script_path)
+    lines = script.lines_of(role)
+    if not lines:
+        raise CallbackError(f"{role} has no lines in {script_path}")
+    return script, lines

@@ -1,0 +1,163 @@
+"""A minute or two of grounding before the actor walks out: box breathing with spoken counts, and affirmations.
+
+Box breathing is four sides of four counts: breathe in, hold, breathe out, hold. Each count is a beat of about
+a second: the count is spoken, and the rest of the beat is spent listening, so "stop" is heard within a beat
+or two. After every round one affirmation is spoken.
+
+Time is kept on the session's own clock, the sum of what was spoken and what was listened to, rather than
+the wall clock. With a real speaker and microphone the two agree; with the virtual actor running faster
+than real time the session is still the length asked for, only sooner over.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
+
+from assistant.answers import Answer, decide, interpret
+from assistant.audio.pcm import SPEECH_RATE
+from assistant.session.events import EventLog
+from assistant.session.listen import Microphone, Timing, listen
+from assistant.speech.recognizer import Recognizer
+
+#: The four sides of the box, each spoken as four counts.
+BOX: tuple[tuple[str, ...], ...] = (
+    ("Breathe in", "two", "three", "four"),
+    ("Hold", "two", "three", "four"),
+    ("Breathe out", "two", "three", "four"),
+    ("Hold", "two", "three", "four"),
+)
+BEAT_SECONDS = 1.0
+#: Even when a spoken count fills its beat, listen this long so "stop" can still be heard.
+MIN_LISTEN_SECONDS = 0.3
+#: A moment of quiet after each affirmation, to let it land.
+AFTER_AFFIRMATION_SECONDS = 1.5
+
+OPENING = "Let's settle you before you go. In for four, hold for four, out for four, hold for four. Say stop to finish."
+CLOSING = "That's your grounding done. Take that steadiness with you."
+STOPPED = "Okay, stopping here. You're ready."
+
+
+@dataclass(frozen=True)
+class GroundingOutcome:
+    minutes: float  # asked for
+    seconds: float  # on the session clock
+    rounds: int  # complete rounds of box breathing
+    stopped: bool  # the actor said stop
+    affirmations: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "minutes": self.minutes,
+            "seconds": round(self.seconds, 1),
+            "rounds": self.rounds,
+            "stopped": self.stopped,
+            "affirmations": list(self.affirmations),
+        }
+
+
+class _StopHeard(Exception):
+    pass
+
+
+class CountingMicrophone:
+    """Passes a microphone through, adding up how many seconds of audio were read from it."""
+
+    def __init__(self, microphone: Microphone):
+        self._microphone = microphone
+        self.seconds = 0.0
+
+    def chunks(self) -> Iterator[bytes]:
+        for chunk in self._microphone.chunks():
+            self.seconds += len(chunk) / 2 / SPEECH_RATE
+            yield chunk
+
+    def drain(self) -> None:
+        self._microphone.drain()
+
+
+@dataclass
+class GroundingSession:
+    minutes: float
+    affirmations: Sequence[str]
+    say: Callable[[str], float]  # speaks one line, returning how many seconds it lasted
+    microphone: Microphone
+    recognizer: Recognizer  # a small-vocabulary recognizer that includes "stop"
+    events: EventLog
+    dictation: Recognizer | None = None  # free dictation of the same audio: "don't stop" must not stop
+    seed: int | None = None  # which affirmation comes first; None for a different start each time
+    _clock: float = field(default=0.0, init=False)
+    _mic: CountingMicrophone = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.minutes <= 0:
+            raise ValueError("minutes must be positive")
+        self._mic = CountingMicrophone(self.microphone)
+
+    @property
+    def elapsed(self) -> float:
+        return self._clock + self._mic.seconds
+
+    def run(self) -> GroundingOutcome:
+        total = self.minutes * 60.0
+        order = list(self.affirmations)
+        random.Random(self.seed).shuffle(order)
+        spoken: list[str] = []
+        rounds = 0
+        stopped = False
+        self.events.emit("session_start", kind="ground", minutes=self.minutes)
+        try:
+            self._speak(OPENING, "opening")
+            self._listen_for_stop(1.0, "opening")
+            last_round = 0.0
+            # Always one round; then another only while at least half of one still fits.
+            while rounds == 0 or self.elapsed + last_round / 2 < total:
+                started = self.elapsed
+                self._breathe_one_round(rounds + 1)
+                rounds += 1
+                if order:
+                    affirmation = order[(rounds - 1) % len(order)]
+                    self._speak(affirmation, "affirmation")
+                    spoken.append(affirmation)
+                    self._listen_for_stop(AFTER_AFFIRMATION_SECONDS, "affirmation")
+                last_round = self.elapsed - started
+            self._speak(CLOSING, "closing")
+        except _StopHeard:
+            stopped = True
+            self._speak(STOPPED, "closing")
+        outcome = GroundingOutcome(self.minutes, self.elapsed, rounds, stopped, tuple(spoken))
+        self.events.emit("session_end", ended="stopped" if stopped else "finished", **outcome.to_dict())
+        return outcome
+
+    def _breathe_one_round(self, number: int) -> None:
+        for side in BOX:
+            for count in side:
+                spent = self._speak(count, "count", round=number)
+                self._listen_for_stop(max(MIN_LISTEN_SECONDS, BEAT_SECONDS - spent), "count")
+
+    def _speak(self, text: str, kind: str, **data: object) -> float:
+        self.events.emit("prompt", kind=kind, text=text, **data)
+        seconds = self.say(text)
+        self._clock += seconds
+        return seconds
+
+    def _listen_for_stop(self, seconds: float, phase: str) -> None:
+        # Speech that starts inside the window is followed to its end, so a "stop" that runs over the beat
+        # is still heard whole; the count resumes after it.
+        utterance = listen(
+            self._mic,
+            self.recognizer,
+            self.events,
+            commands=self.dictation,
+            is_complete=lambda text: interpret(text) is not None,
+            timing=Timing(short_silence=0.2, long_silence=0.8, start_timeout=seconds, max_utterance=4.0),
+            phase=phase,
+            elapsed=round(self.elapsed, 2),
+        )
+        if utterance.text.strip():
+            heard = decide(utterance.text, utterance.commands if self.dictation is not None else None)
+            self.events.emit("heard", text=utterance.text, dictation=utterance.commands,
+                             answer=heard.value if heard else "unclear")
+            if heard is Answer.STOP:
+                raise _StopHeard()

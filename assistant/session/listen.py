@@ -1,0 +1,147 @@
+"""Listening for one utterance: open the microphone, follow the speech, and decide when it is over.
+
+Waiting for a recognizer's own endpoint costs about a second after the last word (and a lone word sometimes
+never endpoints), which is far slower than the ~200 ms people leave between turns. The session usually
+knows what is about to be said, so it passes `is_complete`: once the running transcript says the utterance
+is complete, a short silence ends it; otherwise only a longer silence does, so a dramatic pause mid-line
+does not cut the actor off.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+import numpy as np
+
+from assistant.audio.pcm import SPEECH_RATE
+from assistant.session.events import EventLog
+from assistant.speech.recognizer import Recognizer, Transcript, Word
+
+
+class Microphone(Protocol):
+    def chunks(self): ...
+    def drain(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Timing:
+    short_silence: float = 0.15  # after a complete utterance
+    long_silence: float = 1.5  # after one that never completed (wandered off, or unknown)
+    command_silence: float = 0.5  # after a lone command word: longer than a breath, so "Stop right there" survives
+    start_timeout: float = 8.0  # nobody started speaking
+    max_utterance: float = 30.0  # a runaway room (music, television) still ends
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    words: tuple[Word, ...] = ()
+    alternatives: tuple[str, ...] = ()  # the recognizer's next-best readings, best first
+    commands: str = ""  # what the command recognizer heard, "" when it has no command vocabulary
+    ended_by: str = "silence"  # "complete", "command", "silence", "timeout", "engine" or "limit"
+    speech_seconds: float = 0.0
+    ended_at: float = field(default=0.0)  # monotonic time the utterance was judged over
+
+    @property
+    def timed_out(self) -> bool:
+        return self.ended_by == "timeout"
+
+
+class VoiceActivity:
+    """Tells voiced chunks from the room's own noise, learning the noise floor as it goes."""
+
+    def __init__(self, minimum_level: float = 250.0, margin: float = 4.0):
+        self._floor = minimum_level / margin
+        self._minimum = minimum_level
+        self._margin = margin
+
+    def voiced(self, samples: np.ndarray) -> bool:
+        level = float(np.sqrt(np.mean(samples.astype(np.float32) ** 2))) if len(samples) else 0.0
+        threshold = max(self._minimum, self._floor * self._margin)
+        if level < threshold:
+            # Only quiet chunks teach the floor, so a long speech never raises it.
+            self._floor = 0.95 * self._floor + 0.05 * level
+            return False
+        return True
+
+
+def listen(
+    microphone: Microphone,
+    recognizer: Recognizer,
+    events: EventLog,
+    *,
+    is_complete: Callable[[str], bool] = lambda text: False,
+    commands: Recognizer | None = None,
+    is_command: Callable[[str], bool] = lambda text: False,
+    timing: Timing = Timing(),
+    wait_for_engine: bool = False,
+    **context: object,
+) -> Utterance:
+    """Hear one utterance. The microphone is drained and the recognizers reset first: never hear a cue.
+
+    `context` goes into the `listen_start` event, so whoever follows the stream knows what is awaited.
+    """
+    microphone.drain()
+    recognizer.reset()
+    if commands is not None:
+        commands.reset()
+    activity = VoiceActivity()
+    events.emit("listen_start", **context)
+
+    heard_seconds = 0.0
+    voiced_seconds = 0.0
+    silence = 0.0
+    started = False
+    last_partial = ""
+    ended_by = "limit"
+    partial = Transcript("")
+    for chunk in microphone.chunks():
+        seconds = len(chunk) / 2 / SPEECH_RATE
+        heard_seconds += seconds
+        partial = recognizer.feed(chunk)
+        if commands is not None:
+            commands.feed(chunk)
+        if activity.voiced(np.frombuffer(chunk, dtype="<i2")):
+            started = True
+            silence = 0.0
+            voiced_seconds += seconds
+        else:
+            silence += seconds
+        if partial.text != last_partial and partial.text:
+            last_partial = partial.text
+            events.emit("partial", text=partial.text)
+
+        if not started and heard_seconds >= timing.start_timeout:
+            ended_by = "timeout"
+            break
+        if not started:
+            continue
+        if wait_for_engine:
+            if partial.final:
+                ended_by = "engine"
+                break
+        elif silence >= timing.short_silence and is_complete(partial.text):
+            ended_by = "complete"
+            break
+        elif silence >= timing.command_silence and is_command(partial.text):
+            ended_by = "command"
+            break
+        if silence >= timing.long_silence and not wait_for_engine:
+            ended_by = "silence"
+            break
+        if heard_seconds >= timing.max_utterance:
+            break
+
+    final = recognizer.finish()
+    command_text = commands.finish().text if commands is not None else ""
+    return Utterance(
+        text=final.text,
+        words=final.words,
+        alternatives=final.alternatives,
+        commands=command_text,
+        ended_by=ended_by,
+        speech_seconds=voiced_seconds,
+        ended_at=time.monotonic(),
+    )

@@ -1,0 +1,345 @@
+"""Running lines: speak the cues, listen to the actor's lines, check them, obey voice commands.
+
+A small state machine over the scene's speeches. Everything it does goes into one event stream; the audio
+devices and speech engines arrive from outside behind narrow interfaces, so this module never knows whether
+it talks to a microphone or the virtual actor, to Vosk or PocketSphinx.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+from assistant.audio.pcm import Audio
+from assistant.linecheck import Strictness, Verdict, check_heard, normalise_words
+from assistant.script.model import Line
+from assistant.session.commands import COMMAND_WORDS, covers_ending, heard_command
+from assistant.session.events import EventLog
+from assistant.session.listen import Microphone, Timing, Utterance, listen
+from assistant.speech.engines import SpeechEngine
+from assistant.speech.voice import Voice
+
+
+class Speaker(Protocol):
+    def play(self, audio: Audio) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    role: str
+    on_miss: str = "prompt"  # "prompt": correct and move on; "repeat": correct and go again; "note": only record
+    strictness: Strictness = "default"
+    read_directions: bool = False
+    loop: bool = False
+    wait_for_engine: bool = False  # end lines on the recognizer's own endpoint (for comparison in benchmarks)
+    prompt_words: int = 4  # how much of the line a first "line" request gives
+    timing: Timing = field(default_factory=Timing)
+    max_attempts: int = 3  # a line missed this often under on_miss=repeat moves on
+
+
+@dataclass
+class LineRecord:
+    number: int  # 1-based among the role's lines
+    line: Line
+    verdicts: list[Verdict] = field(default_factory=list)
+    skipped: bool = False
+
+    @property
+    def right_first_time(self) -> bool:
+        return bool(self.verdicts) and self.verdicts[0].ok
+
+    @property
+    def missed(self) -> bool:
+        return any(not verdict.ok for verdict in self.verdicts)
+
+
+@dataclass(frozen=True)
+class Summary:
+    lines: int
+    right_first_time: int
+    missed: int
+    skipped: int
+    dropped_words: tuple[tuple[str, int], ...]  # most often dropped first
+    stopped_early: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "lines": self.lines,
+            "right_first_time": self.right_first_time,
+            "missed": self.missed,
+            "skipped": self.skipped,
+            "dropped_words": [list(pair) for pair in self.dropped_words],
+            "stopped_early": self.stopped_early,
+        }
+
+    def sentences(self) -> list[str]:
+        said = [f"{self.right_first_time} of {self.lines} lines right first time."]
+        if self.missed:
+            said.append(f"{self.missed} missed.")
+        if self.skipped:
+            said.append(f"{self.skipped} skipped.")
+        if self.dropped_words:
+            words = ", ".join(word for word, _ in self.dropped_words[:3])
+            said.append(f"Words you dropped most: {words}.")
+        return said
+
+
+def number_role_lines(lines: Sequence[Line], role: str, first: int = 1) -> dict[int, int]:
+    """Index in `lines` -> the role's line number (1-based, counting from `first`)."""
+    numbers: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        if line.speaker == role:
+            numbers[index] = first + len(numbers)
+    return numbers
+
+
+def select_lines(
+    all_lines: Sequence[Line], role: str, start: int | None = None, end: int | None = None
+) -> tuple[list[Line], dict[int, int]]:
+    """The stretch from the role's line `start` to line `end` (1-based, inclusive), with the cues leading in.
+
+    Line numbers stay those of the whole script or scene given, so "line 4" means the same in every report.
+    """
+    numbers = number_role_lines(all_lines, role)
+    total = len(numbers)
+    to_the_end = end is None
+    start, end = start or 1, end or total
+    if not 1 <= start <= end <= total:
+        from assistant.errors import CallbackError
+
+        raise CallbackError(f"{role} has {total} lines here; choose --from and --to between 1 and {total}")
+    first_index = next(i for i, n in numbers.items() if n == start)
+    # Without an end, the scene plays out: the other characters' last words belong to it.
+    last_index = len(all_lines) - 1 if to_the_end else next(i for i, n in numbers.items() if n == end)
+    while first_index > 0 and all_lines[first_index - 1].speaker != role:
+        first_index -= 1
+    chosen = list(all_lines[first_index : last_index + 1])
+    return chosen, {i - first_index: n for i, n in numbers.items() if first_index <= i <= last_index}
+
+
+def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
+    dropped = Counter(word for record in records for verdict in record.verdicts for word in verdict.missing)
+    heard = [record for record in records if record.verdicts or record.skipped]
+    return Summary(
+        lines=len(heard),
+        right_first_time=sum(record.right_first_time for record in heard),
+        missed=sum(record.missed for record in heard),
+        skipped=sum(record.skipped for record in heard),
+        dropped_words=tuple(dropped.most_common(5)),
+        stopped_early=stopped_early,
+    )
+
+
+class _Stop(Exception):
+    """The actor said "stop"."""
+
+
+class Rehearsal:
+    """One run through a stretch of the script with the actor playing `options.role`."""
+
+    def __init__(
+        self,
+        lines: Sequence[Line],
+        engine: SpeechEngine,
+        voices: dict[str, Voice],
+        prompter: Voice,
+        speaker: Speaker,
+        microphone: Microphone,
+        events: EventLog,
+        options: RunOptions,
+        names: Sequence[str] = (),
+        on_line: Callable[[str], None] = lambda text: None,
+        line_numbers: dict[int, int] | None = None,
+    ):
+        self.lines = list(lines)
+        self.voices = voices
+        self.prompter = prompter
+        self.speaker = speaker
+        self.microphone = microphone
+        self.events = events
+        self.options = options
+        self.names = list(names)
+        self._show = on_line
+        self._recognizer = engine.recognizer()
+        self._commands = engine.recognizer(vocabulary=COMMAND_WORDS)
+        self._own_numbers = line_numbers if line_numbers is not None else number_role_lines(lines, options.role)
+        self.records = {number: LineRecord(number, self.lines[i]) for i, number in self._own_numbers.items()}
+        self._rendered: dict[tuple[str, str], Audio] = {}
+
+    # -- the run --------------------------------------------------------------------------------------
+
+    def run(self) -> Summary:
+        stopped = False
+        try:
+            while True:
+                self._run_once()
+                if not self.options.loop:
+                    break
+        except _Stop:
+            stopped = True
+        except KeyboardInterrupt:
+            stopped = True
+            self._finish(stopped)
+            raise
+        return self._finish(stopped)
+
+    def summary_so_far(self) -> Summary:
+        return summarise(list(self.records.values()), stopped_early=True)
+
+    def _finish(self, stopped: bool) -> Summary:
+        summary = summarise(list(self.records.values()), stopped_early=stopped)
+        self.events.emit("session_end", **summary.to_dict())
+        return summary
+
+    def _run_once(self) -> None:
+        index = 0
+        while index < len(self.lines):
+            line = self.lines[index]
+            if line.speaker != self.options.role:
+                self._cue(line)
+                index += 1
+                continue
+            index = self._take_line(index)
+
+    def _cue(self, line: Line) -> None:
+        text = line.text
+        if self.options.read_directions and line.direction:
+            text = f"{line.direction}. {text}"
+        if not text.strip():
+            return
+        audio = self._render(self.voices[line.speaker], text)
+        self._show(f"{line.speaker}: {line.text}")
+        self.events.emit("cue_start", speaker=line.speaker, text=line.text)
+        self.speaker.play(audio)
+        self.events.emit("cue_end", speaker=line.speaker)
+
+    def _say(self, text: str, kind: str) -> None:
+        """callback's own voice: corrections, prompts, the summary. The microphone stays shut meanwhile."""
+        self._show(f"  callback: {text}")
+        self.events.emit("prompt_start", kind=kind, text=text)
+        self.speaker.play(self._render(self.prompter, text))
+        self.events.emit("prompt_end", kind=kind)
+
+    def _render(self, voice: Voice, text: str) -> Audio:
+        key = (voice.name, text)
+        if key not in self._rendered:
+            self._rendered[key] = voice.render(text)
+        return self._rendered[key]
+
+    def prepare(self) -> None:
+        """Render every cue before the first one plays, so no cue waits on synthesis mid-scene."""
+        for line in self.lines:
+            if line.speaker != self.options.role and line.text.strip():
+                self._render(self.voices[line.speaker], line.text)
+
+    def _take_line(self, index: int) -> int:
+        """Listen for the actor's line at `index`; return the index to go on from."""
+        number = self._own_numbers[index]
+        record = self.records[number]
+        line = self.lines[index]
+        expected = normalise_words(line.text)
+        prompts_given = 0
+        attempts = 0
+        while True:
+            heard = listen(
+                self.microphone,
+                self._recognizer,
+                self.events,
+                is_complete=lambda text: covers_ending(expected, normalise_words(text)),
+                commands=self._commands,
+                is_command=lambda text: heard_command(text, "", line.text) is not None,
+                timing=self.options.timing,
+                wait_for_engine=self.options.wait_for_engine,
+                line=number,
+                expected=line.text,
+                attempt=attempts + 1,
+            )
+            self.events.emit("heard", line=number, text=heard.text, ended_by=heard.ended_by)
+            command = "line" if heard.timed_out else heard_command(heard.text, heard.commands, line.text)
+            if command is not None:
+                outcome = self._obey(command, index, line, prompts_given)
+                if command == "line":
+                    prompts_given += 1
+                if outcome is not None:
+                    return outcome
+                continue
+
+            verdict = check_heard(line.text, heard.text, heard.alternatives, self.options.strictness, self.names)
+            record.verdicts.append(verdict)
+            attempts += 1
+            self.events.emit("verdict", line=number, result=verdict.verdict, **_verdict_fields(verdict))
+            self._show(f"{self.options.role}: {heard.text or '(nothing heard)'}  [{verdict.verdict}]")
+            if verdict.ok or self.options.on_miss == "note":
+                return index + 1
+            self._say(verdict.correction(), "correction")
+            if self.options.on_miss == "prompt" or attempts >= self.options.max_attempts:
+                return index + 1
+
+    def _obey(self, command: str, index: int, line: Line, prompts_given: int) -> int | None:
+        """Carry out a voice command; return where to go on from, or None to listen for this line again."""
+        self.events.emit("command", name=command, line=self._own_numbers[index])
+        self._show(f"  [{command}]")
+        if command == "stop":
+            raise _Stop
+        if command == "line":
+            words = line.text.split()
+            given = line.text if prompts_given or len(words) <= self.options.prompt_words + 1 else " ".join(
+                words[: self.options.prompt_words]
+            )
+            self._say(given, "line")
+            return None
+        if command == "again":
+            previous = self._previous_cue(index)
+            if previous is not None:
+                self._cue(self.lines[previous])
+            return None
+        if command == "skip":
+            self.records[self._own_numbers[index]].skipped = True
+            return index + 1
+        if command == "back":
+            return self._back_to(index)
+        if command == "pause":
+            self._pause()
+            return None
+        return None
+
+    def _previous_cue(self, index: int) -> int | None:
+        if index > 0 and self.lines[index - 1].speaker != self.options.role:
+            return index - 1
+        return None
+
+    def _back_to(self, index: int) -> int:
+        """The start of the previous exchange: the cues before the role's previous line, or this line's."""
+        own_before = [i for i in self._own_numbers if i < index]
+        target = own_before[-1] if own_before else index
+        while target > 0 and self.lines[target - 1].speaker != self.options.role:
+            target -= 1
+        return target
+
+    def _pause(self) -> None:
+        self._say("Paused. Say resume when you're ready.", "pause")
+        while True:
+            heard = listen(
+                self.microphone,
+                self._commands,
+                self.events,
+                is_complete=lambda text: bool(text.strip()),
+                timing=Timing(short_silence=0.3, long_silence=1.0, start_timeout=3600.0),
+                paused=True,
+            )
+            command = heard_command(heard.text, heard.text, "")
+            if command == "stop":
+                raise _Stop
+            if command == "resume":
+                self.events.emit("command", name="resume")
+                return
+
+
+def _verdict_fields(verdict: Verdict) -> dict:
+    fields = verdict.to_dict()
+    fields.pop("verdict", None)
+    return fields
+
+
+__all__ = ["Rehearsal", "RunOptions", "Summary", "LineRecord", "summarise", "COMMAND_WORDS"]

@@ -1,0 +1,75 @@
+"""What the virtual actor says during a run: its lines, some wrong on purpose, and now and then a command."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from assistant.session.events import Event
+
+# Words an actor might swap in by mistake: ordinary, and unlike anything in a typical line.
+_SWAPS = ["window", "money", "yesterday", "garden", "morning", "letter", "river", "doctor", "kitchen", "summer"]
+_SMALL_WORDS = {"the", "a", "an", "and", "or", "to", "of", "in", "on", "for", "at", "it", "is", "be", "i", "you"}
+
+
+def make_mistake(text: str, rng: random.Random) -> str:
+    """The line with one content word dropped or swapped: the slips a rehearsal is there to catch."""
+    words = text.split()
+    content = [i for i, word in enumerate(words) if _bare(word) not in _SMALL_WORDS and len(_bare(word)) > 2]
+    if not content:
+        content = list(range(len(words)))
+    index = rng.choice(content)
+    if len(words) > 2 and rng.random() < 0.5:
+        trailing = re.sub(r"^[\w'’-]+", "", words[index])
+        del words[index]
+        if trailing and index > 0:
+            words[index - 1] += trailing
+    else:
+        choices = [swap for swap in _SWAPS if swap not in text.lower()]
+        words[index] = re.sub(r"^[\w'’-]+", rng.choice(choices), words[index])
+    return " ".join(words)
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
+
+
+@dataclass
+class ScenePart:
+    """The virtual actor's part in a run, decided by a seeded coin so every run can be replayed."""
+
+    mistakes: float = 0.0  # share of lines said wrong the first time
+    use_commands: bool = False  # now and then ask for the line, or pause and resume
+    seed: int = 0
+    said: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text) for tests and reports
+    _rng: random.Random = field(init=False)
+    _asked: set[tuple[int, str]] = field(default_factory=set, init=False)
+    _wrong: set[int] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def __call__(self, event: Event) -> str | None:
+        if event.data.get("paused"):
+            return self._say(0, "command", "resume")
+        number, expected = event.data.get("line"), event.data.get("expected")
+        if number is None or not expected:
+            return None
+        attempt = event.data.get("attempt", 1)
+        if self.use_commands and attempt == 1 and (number, "asked") not in self._asked:
+            self._asked.add((number, "asked"))
+            roll = self._rng.random()
+            if roll < 0.2:
+                return self._say(number, "command", "line")
+            if roll < 0.3:
+                self._asked.add((number, "paused"))
+                return self._say(number, "command", "pause")
+        if attempt == 1 and number not in self._wrong and self._rng.random() < self.mistakes:
+            self._wrong.add(number)
+            return self._say(number, "mistake", make_mistake(expected, self._rng))
+        return self._say(number, "line", expected)
+
+    def _say(self, number: int, kind: str, text: str) -> str:
+        self.said.append((number, kind, text))
+        return text

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets callback up on Debian/Ubuntu, and is safe to run again: system packages, a virtual environment in
+# .venv, the package itself, and the default English Vosk model when the download can be reached.
+#   scripts/setup.sh          what a user needs
+#   scripts/setup.sh --test   also what the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+packages=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 python3-venv python3-pip)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: please install ${missing[*]} with your system's package manager" >&2
+  else
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "setup: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
+.venv/bin/python -m pip install -q -e ".${extras}" 2>&1 | grep -v WARNING || true
+.venv/bin/python -c "import assistant" || { echo "setup: the package did not install" >&2; exit 1; }
+
+# The English Vosk model is the better recognizer; without it callback uses the built-in PocketSphinx.
+.venv/bin/callback model download --if-missing || true
+echo "setup: done"
