@@ -13,9 +13,14 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import sys
+import tempfile
 import time
-from importlib import resources
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import take_corpus  # noqa: E402
 
 from assistant.audio.buffers import BufferSpeaker
 from assistant.audio.virtual_actor import VirtualActor
@@ -25,8 +30,6 @@ from assistant.session.run import Rehearsal, RunOptions, select_lines
 from assistant.session.virtual_part import ScenePart
 from assistant.speech.engines import load_engine
 from assistant.speech.voices import NaturalVoice, cue_voices
-
-DEMO = Path(str(resources.files("assistant") / "data" / "demo_scene.txt"))
 
 
 class TimedEngine:
@@ -108,10 +111,13 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="pocketsphinx")
-    parser.add_argument("--script", type=Path, default=DEMO)
+    parser.add_argument("--script", type=Path, default=None, help="default: the take corpus's two-hander")
     parser.add_argument("--role", default="MAYA")
     parser.add_argument("--runs", type=int, default=1, help="runs per mode, each with another seed")
     args = parser.parse_args()
+    if args.script is None:
+        args.script = Path(tempfile.mkdtemp(prefix="callback-turns-")) / "scene.txt"
+        args.script.write_text(take_corpus.script_text(), encoding="utf-8")
 
     for label, wait in (("script end-of-line", False), ("recognizer endpoint", True)):
         gaps, rtfs, firsts, ok, judged = [], [], [], 0, 0

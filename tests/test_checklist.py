@@ -75,11 +75,11 @@ def run_main(*args: str, env_extra: dict[str, str] | None = None, home: Path) ->
 
 @pytest.mark.slow
 def test_every_kind_of_answer_through_the_real_engines(home):
-    # Q1 sure; Q2 say again (asked again), nope -> follow-up and the drill offer, yes to it;
+    # Q1 yeah; Q2 say again (asked again), nope -> follow-up and the drill offer, yes to it;
     # Q3 purple elephant (unclear: asked again), go back -> Q2 again: not really, offer declined with not yet;
     # Q3 next (skip); Q4 correct.
     report, events = checklist(
-        home, "sure,say again,nope,yes,say:purple elephant,go back,not really,not yet,next,correct"
+        home, "yeah,say again,nope,yes,say:purple elephant,go back,not really,not yet,next,correct"
     )
     assert answers_of(report) == [
         (SEED_QUESTIONS[0], "yes"),

@@ -64,9 +64,14 @@ class VirtualActor:
 
     def say(self, text: str) -> None:
         """Start speaking `text` after a human's reaction time."""
-        spoken = trim_silence(self._voice.render(text).to_rate(SPEECH_RATE))
-        self._speech = (self._reaction + spoken).samples
-        self._voiced_end = len(self._speech)
+        spoken = self._voice.render(text).to_rate(SPEECH_RATE)
+        voiced = np.flatnonzero(np.abs(spoken.samples.astype(np.int32)) > _VOICED_LEVEL)
+        if len(voiced) == 0:
+            return
+        # The synthesizer's lead-in silence goes (the reaction time stands for it); its natural release stays,
+        # because a word cut at its last loud sample loses the soft consonant that ends it.
+        self._speech = (self._reaction + Audio(spoken.samples[voiced[0] :], spoken.rate)).samples
+        self._voiced_end = len(self._reaction.samples) + int(voiced[-1] - voiced[0]) + 1
         self._speech_text = text
         self._position = 0
         self._events.emit("actor_says", text=text)
@@ -111,11 +116,3 @@ class VirtualActor:
             if start < self._voiced_end <= self._position:
                 self._events.emit("actor_speech_end", text=self._speech_text)
         return np.clip(room, -32768, 32767).astype(np.int16)
-
-
-def trim_silence(audio: Audio, level: int = _VOICED_LEVEL) -> Audio:
-    """Cut the synthesizer's leading and trailing silence, so speech ends exactly where the samples end."""
-    voiced = np.flatnonzero(np.abs(audio.samples.astype(np.int32)) > level)
-    if len(voiced) == 0:
-        return audio
-    return Audio(audio.samples[voiced[0] : voiced[-1] + 1], audio.rate)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 import click
 
-from assistant.commands.options import engine_options, open_engine
+from assistant.commands.options import engine_options, open_engine, open_microphone, open_speaker
 from assistant.errors import CallbackError
 
 if TYPE_CHECKING:
@@ -263,8 +263,8 @@ def _open_session_io(settings, part, echo: bool, echo_counts: bool = True) -> Se
 
     events = EventLog(settings["events_path"])
     # Devices first: a missing microphone should be said before the engine has been loaded for nothing.
-    speaker = _speaker(settings)
-    microphone = _microphone(settings, events, part)
+    speaker = open_speaker(settings)
+    microphone = open_microphone(settings, events, part)
     engine = open_engine(settings["engine"], settings["model"])
     voice = EspeakVoice("en-us", **({"rate": settings["rate"]} if settings["rate"] else {}))
     rendered: dict[str, object] = {}
@@ -278,30 +278,6 @@ def _open_session_io(settings, part, echo: bool, echo_counts: bool = True) -> Se
         return audio.duration
 
     return SessionIO(events, engine, microphone, speak, echo, echo_counts)
-
-
-def _speaker(settings):
-    from assistant.audio.buffers import BufferSpeaker
-    from assistant.audio.devices import SoundDeviceSpeaker
-
-    if settings["actor"] == "virtual" and settings["output_device"] is None:
-        try:
-            return SoundDeviceSpeaker(None)
-        except CallbackError:
-            click.echo("callback: no speaker found; speech is timed as if played", err=True)
-            return BufferSpeaker(realtime=settings["realtime"])
-    return SoundDeviceSpeaker(settings["output_device"])
-
-
-def _microphone(settings, events, part):
-    if settings["actor"] == "virtual":
-        from assistant.audio.virtual_actor import VirtualActor
-        from assistant.speech.voices import NaturalVoice
-
-        return VirtualActor(NaturalVoice(), part, events, realtime=settings["realtime"])
-    from assistant.audio.devices import SoundDeviceMicrophone
-
-    return SoundDeviceMicrophone(settings["input_device"])
 
 
 # -- printing ----------------------------------------------------------------------------------------------

@@ -56,3 +56,29 @@ def load_role(script_path: str, role: str):
     if not lines:
         raise CallbackError(f"{role} has no lines in {script_path}")
     return script, lines
+
+
+def open_speaker(settings):
+    """The speaker asked for; with the virtual actor and no device, a stand-in that keeps the timing."""
+    from assistant.audio.buffers import BufferSpeaker
+    from assistant.audio.devices import SoundDeviceSpeaker
+
+    if settings["actor"] == "virtual" and settings["output_device"] is None:
+        try:
+            return SoundDeviceSpeaker(None)
+        except CallbackError:
+            click.echo("callback: no speaker found; speech is timed as if played", err=True)
+            return BufferSpeaker(realtime=settings["realtime"])
+    return SoundDeviceSpeaker(settings["output_device"])
+
+
+def open_microphone(settings, events, part):
+    """The microphone, or the virtual actor speaking `part` where the microphone would be."""
+    if settings["actor"] == "virtual":
+        from assistant.audio.virtual_actor import VirtualActor
+        from assistant.speech.voices import NaturalVoice
+
+        return VirtualActor(NaturalVoice(), part, events, realtime=settings["realtime"], seed=settings.get("seed", 0))
+    from assistant.audio.devices import SoundDeviceMicrophone
+
+    return SoundDeviceMicrophone(settings["input_device"])

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from assistant.commands.options import engine_options, load_role, open_engine, strictness_option
+from assistant.commands.options import (
+    engine_options,
+    load_role,
+    open_engine,
+    open_microphone,
+    open_speaker,
+    strictness_option,
+)
 from assistant.errors import CallbackError
 
 DEMO_ROLE = "MAYA"
@@ -91,8 +98,8 @@ def _rehearse(script_path, role, scene, start, end, loop, settings) -> None:
     events = EventLog(settings["events_path"])
     engine = open_engine(settings["engine"], settings["model"])
     voices, prompter = _voices(lines, role, settings)
-    speaker = _speaker(settings)
-    microphone = _microphone(settings, events)
+    speaker = open_speaker(settings)
+    microphone = open_microphone(settings, events, _actor_part(settings))
     options = RunOptions(
         role=role,
         on_miss=settings["on_miss"],
@@ -141,33 +148,10 @@ def _voices(lines, role, settings):
     return voices, prompter
 
 
-def _speaker(settings):
-    from assistant.audio.buffers import BufferSpeaker
+def _actor_part(settings):
+    from assistant.session.virtual_part import ScenePart
 
-    if settings["actor"] == "virtual" and settings["output_device"] is None:
-        try:
-            from assistant.audio.devices import SoundDeviceSpeaker
-
-            return SoundDeviceSpeaker(None)
-        except CallbackError:
-            click.echo("callback: no speaker found; cues are timed as if played", err=True)
-            return BufferSpeaker(realtime=settings["realtime"])
-    from assistant.audio.devices import SoundDeviceSpeaker
-
-    return SoundDeviceSpeaker(settings["output_device"])
-
-
-def _microphone(settings, events):
-    if settings["actor"] == "virtual":
-        from assistant.audio.virtual_actor import VirtualActor
-        from assistant.session.virtual_part import ScenePart
-        from assistant.speech.voices import NaturalVoice
-
-        part = ScenePart(settings["actor_mistakes"], settings["actor_commands"], settings["seed"])
-        return VirtualActor(NaturalVoice(), part, events, realtime=settings["realtime"], seed=settings["seed"])
-    from assistant.audio.devices import SoundDeviceMicrophone
-
-    return SoundDeviceMicrophone(settings["input_device"])
+    return ScenePart(settings["actor_mistakes"], settings["actor_commands"], settings["seed"])
 
 
 COMMANDS = [run, demo]

@@ -13,42 +13,81 @@ import jellyfish
 
 from assistant.linecheck import check_line, normalise_words
 
-COMMAND_WORDS = ["line", "again", "skip", "back", "pause", "resume", "stop"]
+# What an actor can say for each command. Measured with PocketSphinx on a natural voice, a lone "skip" came
+# back as "to get" and a lone "pause" as "pies", while "skip it" and "pause please" came through: the longer
+# forms are there so every command has a way to be heard.
+COMMAND_PHRASES: dict[str, str] = {
+    "line": "line",
+    "line please": "line",
+    "again": "again",
+    "one more time": "again",
+    "skip": "skip",
+    "skip it": "skip",
+    "next line": "skip",
+    "back": "back",
+    "go back": "back",
+    "pause": "pause",
+    "pause please": "pause",
+    "take a break": "pause",
+    "resume": "resume",
+    "continue": "resume",
+    "carry on": "resume",
+    "keep going": "resume",
+    "stop": "stop",
+    "stop please": "stop",
+    "that's enough": "stop",
+}
+COMMAND_WORDS = list(COMMAND_PHRASES)  # the command recognizer's vocabulary
 
-# What free dictation makes of a lone command word often enough to matter (measured on PocketSphinx with
-# a neural voice: "line" came back as "blind").
+# What free dictation makes of a lone command word often enough to matter (measured: "line" came back as
+# "blind", "nine" and "lines", "back" as "bank").
 _HEARD_AS = {"blind": "line", "lined": "line", "lines": "line", "stopped": "stop", "skipped": "skip"}
 
-# A command is one word; dictation sometimes splits it or adds a breath, never more than this.
-_MAX_COMMAND_WORDS = 2
+_MAX_COMMAND_WORDS = max(len(phrase.split()) for phrase in COMMAND_PHRASES)
 
 
 def heard_command(free_text: str, command_text: str, expected_line: str) -> str | None:
-    """The command the actor gave, or None when what they said is (an attempt at) the line."""
+    """The command the actor gave, or None when what they said is (an attempt at) the line.
+
+    Dictation must agree: it heard the phrase itself, or as many words as the phrase the command recognizer
+    proposed (sharing one of them when there are several). "Stay with me" proposes "stop" but is three words
+    to its one, so it stays a line.
+    """
     free = normalise_words(free_text)
     if not free or len(free) > _MAX_COMMAND_WORDS:
         return None
     if expected_line and check_line(expected_line, free_text, "strict").ok:
         return None
-    candidates = [word for word in normalise_words(command_text) if word in COMMAND_WORDS]
-    spoken = [_HEARD_AS.get(word, word) for word in free if _HEARD_AS.get(word, word) in COMMAND_WORDS]
-    if spoken:
-        return spoken[-1]
-    if len(free) == 1 and len(candidates) == 1:
-        return candidates[0]
+    said = " ".join(_HEARD_AS.get(word, word) for word in free)
+    if said in _PHRASES_NORMALISED:
+        return _PHRASES_NORMALISED[said]
+    proposed = " ".join(normalise_words(command_text))
+    if proposed not in _PHRASES_NORMALISED:
+        return None
+    phrase = proposed.split()
+    if len(phrase) == len(free) and (len(free) == 1 or set(phrase) & set(free)):
+        return _PHRASES_NORMALISED[proposed]
     return None
 
 
-def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> bool:
-    """True once the running transcript has reached the line's last words (loosely: recognizers slip).
+_PHRASES_NORMALISED = {" ".join(normalise_words(phrase)): name for phrase, name in COMMAND_PHRASES.items()}
 
-    The last two words must both appear, in order, among the last few heard words, and enough of the line
-    must have been heard: a line whose ending words also occur early on must not end at the first of them.
+
+def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> bool:
+    """True once the running transcript has reached the line's end (loosely: recognizers slip and lag).
+
+    Either the last two words are there, in order, among the last few heard; or the transcript has reached
+    the word before the last and holds as many words as the line bar one, because a running transcript
+    names the final word only a few hundred milliseconds after it was said (measured on PocketSphinx).
+    Enough of the line must have been heard either way: a line whose ending words also occur early on
+    must not end at the first of them.
     """
     if not expected or not heard:
         return False
-    if len(heard) < 0.6 * len(expected):
+    if len(heard) < max(1, len(expected) - 1) or len(heard) < 0.6 * len(expected):
         return False
+    if len(expected) >= 3 and _sounds_alike(expected[-2], heard[-1]):
+        return True
     tail = list(expected[-2:])
     window = list(heard[-(len(tail) + 2) :])
     position = 0

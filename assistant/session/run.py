@@ -322,13 +322,14 @@ class Rehearsal:
         while True:
             heard = listen(
                 self.microphone,
-                self._commands,
+                self._recognizer,
                 self.events,
-                is_complete=lambda text: bool(text.strip()),
-                timing=Timing(short_silence=0.3, long_silence=1.0, start_timeout=3600.0),
+                commands=self._commands,
+                is_command=lambda text: heard_command(text, "", "") is not None,
+                timing=Timing(long_silence=1.0, start_timeout=3600.0),
                 paused=True,
             )
-            command = heard_command(heard.text, heard.text, "")
+            command = heard_command(heard.text, heard.commands, "")
             if command == "stop":
                 raise _Stop
             if command == "resume":

@@ -52,7 +52,7 @@ class ScenePart:
 
     def __call__(self, event: Event) -> str | None:
         if event.data.get("paused"):
-            return self._say(0, "command", "resume")
+            return self._say(0, "command", "Carry on.")
         number, expected = event.data.get("line"), event.data.get("expected")
         if number is None or not expected:
             return None
@@ -61,10 +61,10 @@ class ScenePart:
             self._asked.add((number, "asked"))
             roll = self._rng.random()
             if roll < 0.2:
-                return self._say(number, "command", "line")
+                return self._say(number, "command", "Line, please.")
             if roll < 0.3:
                 self._asked.add((number, "paused"))
-                return self._say(number, "command", "pause")
+                return self._say(number, "command", "Take a break.")
         if attempt == 1 and number not in self._wrong and self._rng.random() < self.mistakes:
             self._wrong.add(number)
             return self._say(number, "mistake", make_mistake(expected, self._rng))

@@ -50,7 +50,7 @@ class Recognizer(Protocol):
     def feed(self, pcm: bytes) -> Transcript:
         """Add audio; return the running transcript (final=True when the engine itself saw the end of speech).
 
-        Only Vosk ends speech by itself; PocketSphinx's transcripts are final only from finish().
+        Vosk ends speech with its own endpointer; PocketSphinx with its voice-activity endpointer.
         """
         ...
 

@@ -229,7 +229,7 @@ class _Segment:
 class SphinxRecognizer:
     """Free dictation, or a vocabulary: a grammar decoder proposes, a dictation decoder on the same audio confirms.
 
-    PocketSphinx has no endpointer of its own, so `final` is True only from finish().
+    Its voice-activity endpointer marks a transcript final when speech gives way to silence (see SpeechEnd).
     """
 
     engine = "pocketsphinx"
@@ -245,6 +245,7 @@ class SphinxRecognizer:
         if grammar:
             self._listener.prepare(grammar)
         self._whole = WholeSamples()
+        self._endpoint = SpeechEnd()
 
     def _decoders(self) -> list[_Decoder]:
         return [self._listener] + ([self._dictation] if self._dictation else [])
@@ -258,9 +259,11 @@ class SphinxRecognizer:
                     self._dictation.start(None)
             for decoder in self._decoders():
                 decoder.feed(pcm)
-        return self._transcript(final=False)
+        ended = self._endpoint.feed(pcm) if pcm else False
+        return self._transcript(final=False, ended=ended)
 
     def finish(self) -> Transcript:
+        self._endpoint = SpeechEnd()
         heard_anything = self._listener.listening
         for decoder in self._decoders():
             decoder.stop()
@@ -275,12 +278,13 @@ class SphinxRecognizer:
         for decoder in self._decoders():
             decoder.stop()
         self._whole.clear()
+        self._endpoint = SpeechEnd()
 
-    def _transcript(self, final: bool) -> Transcript:
+    def _transcript(self, final: bool, ended: bool = False) -> Transcript:
         if not final and not self._listener.listening:
             return Transcript("", (), final=False)
         words = self._heard(final)
-        return Transcript(" ".join(w.text for w in words), tuple(words), final=final)
+        return Transcript(" ".join(w.text for w in words), tuple(words), final=final or ended)
 
     def _heard(self, final: bool) -> list[Word]:
         proposed = self._listener.segments()
@@ -325,3 +329,30 @@ def _edit_distance(a: Sequence[str], b: Sequence[str]) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + swap))
         previous = current
     return previous[-1]
+
+
+class SpeechEnd:
+    """PocketSphinx's own endpointer (voice activity over a 0.3 s window): says when speech has just ended.
+
+    The decoder has no endpoint of its own, so a transcript is marked final at the moment this sees speech
+    give way to silence, which is what "waiting for the recognizer's endpoint" means for this engine.
+    """
+
+    def __init__(self) -> None:
+        from pocketsphinx import Endpointer
+
+        self._endpointer = Endpointer(sample_rate=SAMPLE_RATE)
+        self._pending = b""
+        self._was_speech = False
+
+    def feed(self, pcm: bytes) -> bool:
+        self._pending += pcm
+        size = self._endpointer.frame_bytes
+        ended = False
+        while len(self._pending) >= size:
+            frame, self._pending = self._pending[:size], self._pending[size:]
+            self._endpointer.process(frame)
+            speech = self._endpointer.in_speech
+            ended = ended or (self._was_speech and not speech)
+            self._was_speech = speech
+        return ended

@@ -306,9 +306,9 @@ class _HibariModel:
         self._lock = threading.Lock()  # one ONNX session; serialise rather than trust its thread safety
         self._tts("Ready.")  # loads the G2P lexicons now rather than during the first cue
 
-    def render(self, text: str, speed: float) -> np.ndarray:
+    def render(self, text: str, speed: float, seed: int | None) -> np.ndarray:
         with self._lock:
-            return self._tts(text, speed=speed)
+            return self._tts(text, speed=speed, seed=seed)
 
 
 _hibari_loading = threading.Lock()
@@ -332,6 +332,7 @@ class NaturalVoice:
 
     speed: float = 1.0
     name: str = "hibari heart"
+    seed: int | None = 0  # the same text always sounds the same, so runs can be replayed; None varies it
     _model: _HibariModel = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -342,7 +343,7 @@ class NaturalVoice:
     def render(self, text: str) -> Audio:
         if not text.strip():
             return Audio(np.zeros(0, dtype=np.int16), self._model.rate)
-        return Audio.from_float(self._model.render(text, self.speed), self._model.rate)
+        return Audio.from_float(self._model.render(text, self.speed, self.seed), self._model.rate)
 
 
 def _first_line(exc: BaseException) -> str:
