@@ -27,9 +27,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
-.venv/bin/python -m pip install -q -e ".${extras}" 2>&1 | grep -v WARNING || true
-.venv/bin/python -c "import assistant" || { echo "setup: the package did not install" >&2; exit 1; }
+# pip's own chatter goes to a log, shown only when the install fails.
+log=.venv/setup-pip.log
+if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".${extras}"; } >"$log" 2>&1; then
+  tail -n 20 "$log" >&2
+  echo "setup: installing the Python packages failed (full log: $log)" >&2
+  exit 1
+fi
 
 # The English Vosk model is the better recognizer; without it callback uses the built-in PocketSphinx.
 .venv/bin/callback model download --if-missing || true

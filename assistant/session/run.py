@@ -119,7 +119,10 @@ def select_lines(
 
 
 def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
-    dropped = Counter(word for record in records for verdict in record.verdicts for word in verdict.missing)
+    # Only slips that cost a line count: a forgiven "the" in a line judged right is not worth mentioning.
+    dropped = Counter(
+        word for record in records for verdict in record.verdicts if not verdict.ok for word in verdict.missing
+    )
     heard = [record for record in records if record.verdicts or record.skipped]
     return Summary(
         lines=len(heard),
