@@ -12,6 +12,7 @@ from typing import Sequence
 import jellyfish
 
 from assistant.linecheck import check_line, normalise_words
+from assistant.session.listen import END_HEARD, NEARLY, NOT_YET
 
 # What an actor can say for each command. Measured with PocketSphinx on a natural voice, a lone "skip" came
 # back as "to get" and a lone "pause" as "pies", while "skip it" and "pause please" came through: the longer
@@ -73,21 +74,19 @@ def heard_command(free_text: str, command_text: str, expected_line: str) -> str 
 _PHRASES_NORMALISED = {" ".join(normalise_words(phrase)): name for phrase, name in COMMAND_PHRASES.items()}
 
 
-def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> bool:
-    """True once the running transcript has reached the line's end (loosely: recognizers slip and lag).
+def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> int:
+    """How far the running transcript has reached towards the line's end (loosely: recognizers slip and lag).
 
-    Either the last two words are there, in order, among the last few heard; or the transcript has reached
-    the word before the last and holds as many words as the line bar one, because a running transcript
-    names the final word only a few hundred milliseconds after it was said (measured on PocketSphinx).
+    END_HEARD when the last two words are there, in order, among the last few heard; NEARLY when it has
+    reached the word before the last and holds as many words as the line bar one, because a running
+    transcript names the final word a few hundred milliseconds after it was said (measured on PocketSphinx).
     Enough of the line must have been heard either way: a line whose ending words also occur early on
     must not end at the first of them.
     """
     if not expected or not heard:
-        return False
+        return NOT_YET
     if len(heard) < max(1, len(expected) - 1) or len(heard) < 0.6 * len(expected):
-        return False
-    if len(expected) >= 3 and _sounds_alike(expected[-2], heard[-1]):
-        return True
+        return NOT_YET
     tail = list(expected[-2:])
     window = list(heard[-(len(tail) + 2) :])
     position = 0
@@ -95,9 +94,13 @@ def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> bool:
         while position < len(window) and not _sounds_alike(word, window[position]):
             position += 1
         if position == len(window):
-            return False
+            break
         position += 1
-    return True
+    else:
+        return END_HEARD
+    if len(expected) >= 3 and _sounds_alike(expected[-2], heard[-1]):
+        return NEARLY
+    return NOT_YET
 
 
 def _sounds_alike(expected: str, heard: str) -> bool:

@@ -3,8 +3,8 @@
 Waiting for a recognizer's own endpoint costs about a second after the last word (and a lone word sometimes
 never endpoints), which is far slower than the ~200 ms people leave between turns. The session usually
 knows what is about to be said, so it passes `is_complete`: once the running transcript says the utterance
-is complete, a short silence ends it; otherwise only a longer silence does, so a dramatic pause mid-line
-does not cut the actor off.
+is complete, a short silence ends it (a little longer when the transcript has only reached the word before
+the last); otherwise only a long silence does, so a dramatic pause mid-line does not cut the actor off.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ from assistant.session.events import EventLog
 from assistant.speech.recognizer import Recognizer, Transcript, Word
 
 
+#: What `is_complete` answers: nothing yet, the word before the last heard (the transcript lags the voice by
+#: a word), or the utterance's end heard. A plain bool works too: True counts as the word before the last.
+NOT_YET, NEARLY, END_HEARD = 0, 1, 2
+
+
 class Microphone(Protocol):
     def chunks(self): ...
     def drain(self) -> None: ...
@@ -28,6 +33,7 @@ class Microphone(Protocol):
 @dataclass(frozen=True)
 class Timing:
     short_silence: float = 0.1  # after a complete utterance: a breath, not a pause
+    nearly_silence: float = 0.3  # when only the word before the last is in the transcript: longer than a gap between words
     long_silence: float = 1.5  # after one that never completed (wandered off, or unknown)
     command_silence: float = 0.5  # after a lone command word: longer than a breath, so "Stop right there" survives
     start_timeout: float = 8.0  # nobody started speaking
@@ -72,7 +78,7 @@ def listen(
     recognizer: Recognizer,
     events: EventLog,
     *,
-    is_complete: Callable[[str], bool] = lambda text: False,
+    is_complete: Callable[[str], int] = lambda text: NOT_YET,
     commands: Recognizer | None = None,
     is_command: Callable[[str], bool] = lambda text: False,
     max_command_words: int = 3,
@@ -123,7 +129,9 @@ def listen(
             if partial.final:
                 ended_by = "engine"
                 break
-        elif silence >= timing.short_silence and is_complete(partial.text):
+        elif silence >= timing.short_silence and (reached := int(is_complete(partial.text))) and (
+            reached >= END_HEARD or silence >= timing.nearly_silence
+        ):
             ended_by = "complete"
             break
         elif silence >= timing.command_silence and is_command(partial.text):
