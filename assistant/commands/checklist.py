@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 import click
 
-from assistant.commands.options import engine_options, open_engine, open_microphone, open_speaker
+from assistant.commands.options import device_options, engine_options, open_engine, open_microphone, open_speaker
 from assistant.errors import CallbackError
 
 if TYPE_CHECKING:
@@ -34,14 +34,10 @@ def session_options(command):
                      help="Who answers: you at the microphone, or the virtual actor."),
         click.option("--rate", type=int, default=None, help="Speech rate of callback's voice, in words per minute."),
         click.option("--events", "events_path", type=click.Path(dir_okay=False), help="Write every event as JSON lines."),
-        click.option("--input-device", default=None, help="Microphone (index or name; see `callback devices`)."),
-        click.option("--output-device", default=None, help="Speaker (index or name; see `callback devices`)."),
-        click.option("--realtime/--fast", default=True, hidden=True,
-                     help="Pace the virtual actor and a missing speaker in real time (--fast for tests)."),
     ]
     for option in reversed(options):
         command = option(command)
-    return engine_options(command)
+    return device_options(engine_options(command))
 
 
 @click.command()

@@ -24,6 +24,18 @@ def engine_options(command):
     return command
 
 
+def device_options(command):
+    """Which microphone and speaker, and (hidden, for tests) whether stand-ins keep real time."""
+    for option in (
+        click.option("--realtime/--fast", default=True, hidden=True,
+                     help="Pace the virtual actor and a missing speaker in real time (--fast for tests)."),
+        click.option("--output-device", default=None, help="Speaker (index or name; see `callback devices`)."),
+        click.option("--input-device", default=None, help="Microphone (index or name; see `callback devices`)."),
+    ):
+        command = option(command)
+    return command
+
+
 def strictness_option(command):
     return click.option(
         "--strict",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from assistant.commands.options import (
+    device_options,
     engine_options,
     load_role,
     open_engine,
@@ -42,14 +43,10 @@ def rehearsal_options(command):
         click.option("--read-directions", is_flag=True, help="Also read parentheticals aloud."),
         click.option("--timeout", type=float, default=8.0, show_default=True,
                      help="Seconds of silence before callback offers the line."),
-        click.option("--input-device", default=None, help="Microphone (index or name; see `callback devices`)."),
-        click.option("--output-device", default=None, help="Speaker (index or name; see `callback devices`)."),
-        click.option("--realtime/--fast", default=True, hidden=True,
-                     help="Pace the virtual actor and a missing speaker in real time (--fast for tests)."),
     ]
     for option in reversed(options):
         command = option(command)
-    return strictness_option(engine_options(command))
+    return device_options(strictness_option(engine_options(command)))
 
 
 @click.command()
