@@ -200,3 +200,15 @@ def test_cli_run_bad_input_is_one_line(arguments, message):
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("callback: ") and "PocketSphinx" not in line]
     assert len(errors) == 1 and message in errors[0], result.stderr
+
+
+def test_a_line_nobody_says_is_offered_then_skipped(engine, actor_voice, voices):
+    """Silence gets the line offered (first words, then all of it), then the scene moves on."""
+    part = Scripted({3: [None, None, None]})
+    events, summary, script = rehearse(engine, actor_voice, voices, part, timing=Timing(start_timeout=1.0))
+    offers = [p["text"] for p in data(events, "prompt_start") if p["kind"] == "line"]
+    maya = [line.text for line in script.lines if line.speaker == ROLE]
+    assert len(offers) == 2 and maya[2].startswith(offers[0]) and offers[1] == maya[2]
+    assert 3 not in [v["line"] for v in data(events, "verdict")]
+    assert [v["line"] for v in data(events, "verdict")][-2:] == [4, 5]
+    assert summary.skipped == 1

@@ -36,6 +36,7 @@ class RunOptions:
     prompt_words: int = 4  # how much of the line a first "line" request gives
     timing: Timing = field(default_factory=Timing)
     max_attempts: int = 3  # a line missed this often under on_miss=repeat moves on
+    max_silent_prompts: int = 2  # offers of the line met with silence before the line is skipped
 
 
 @dataclass
@@ -244,6 +245,7 @@ class Rehearsal:
         expected = normalise_words(line.text)
         prompts_given = 0
         attempts = 0
+        silent_turns = 0
         while True:
             heard = listen(
                 self.microphone,
@@ -259,6 +261,11 @@ class Rehearsal:
                 attempt=attempts + 1,
             )
             self.events.emit("heard", line=number, text=heard.text, ended_by=heard.ended_by)
+            silent_turns = silent_turns + 1 if heard.timed_out else 0
+            if silent_turns > self.options.max_silent_prompts:
+                # Nobody is answering (the actor left the room): move on rather than prompt forever.
+                self._obey("skip", index, line, prompts_given)
+                return index + 1
             command = "line" if heard.timed_out else heard_command(heard.text, heard.commands, line.text)
             if command is not None:
                 outcome = self._obey(command, index, line, prompts_given)
