@@ -44,7 +44,7 @@ COMMAND_WORDS = list(COMMAND_PHRASES)  # the command recognizer's vocabulary
 # "blind", "nine" and "lines", "back" as "bank").
 _HEARD_AS = {"blind": "line", "lined": "line", "lines": "line", "stopped": "stop", "skipped": "skip"}
 
-_MAX_COMMAND_WORDS = max(len(phrase.split()) for phrase in COMMAND_PHRASES)
+MAX_COMMAND_WORDS = max(len(phrase.split()) for phrase in COMMAND_PHRASES)
 
 
 def heard_command(free_text: str, command_text: str, expected_line: str) -> str | None:
@@ -55,7 +55,7 @@ def heard_command(free_text: str, command_text: str, expected_line: str) -> str 
     to its one, so it stays a line.
     """
     free = normalise_words(free_text)
-    if not free or len(free) > _MAX_COMMAND_WORDS:
+    if not free or len(free) > MAX_COMMAND_WORDS:
         return None
     if expected_line and check_line(expected_line, free_text, "strict").ok:
         return None

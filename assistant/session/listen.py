@@ -81,7 +81,7 @@ def listen(
     is_complete: Callable[[str], int] = lambda text: NOT_YET,
     commands: Recognizer | None = None,
     is_command: Callable[[str], bool] = lambda text: False,
-    max_command_words: int = 3,
+    max_command_words: int | None = None,
     timing: Timing = Timing(),
     wait_for_engine: bool = False,
     **context: object,
@@ -147,8 +147,9 @@ def listen(
     final = recognizer.finish()
     command_text = ""
     # Closing the command recognizer costs as much as closing dictation (measured: 90 to 200 ms on
-    # PocketSphinx), time the next cue would wait; a long utterance is a line whatever it proposes.
-    if commands is not None and len(final.text.split()) <= max_command_words:
+    # PocketSphinx), time the next cue would wait. A caller that knows longer utterances cannot be commands
+    # says so with max_command_words, and is spared that wait.
+    if commands is not None and (max_command_words is None or len(final.text.split()) <= max_command_words):
         command_text = commands.finish().text
     return Utterance(
         text=final.text,

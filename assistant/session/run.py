@@ -14,7 +14,7 @@ from typing import Callable, Protocol, Sequence
 from assistant.audio.pcm import Audio
 from assistant.linecheck import Strictness, Verdict, check_heard, normalise_words
 from assistant.script.model import Line
-from assistant.session.commands import COMMAND_WORDS, covers_ending, heard_command
+from assistant.session.commands import COMMAND_WORDS, MAX_COMMAND_WORDS, covers_ending, heard_command
 from assistant.session.events import EventLog
 from assistant.session.listen import Microphone, Timing, Utterance, listen
 from assistant.speech.engines import SpeechEngine
@@ -254,6 +254,7 @@ class Rehearsal:
                 is_complete=lambda text: covers_ending(expected, normalise_words(text)),
                 commands=self._commands,
                 is_command=lambda text: heard_command(text, "", line.text) is not None,
+                max_command_words=MAX_COMMAND_WORDS,
                 timing=self.options.timing,
                 wait_for_engine=self.options.wait_for_engine,
                 line=number,
