@@ -1,11 +1,13 @@
 """How quickly callback takes its turn: the gap from the actor's last word to the next cue.
 
-    python scripts/bench_turns.py [--engine pocketsphinx] [--script FILE --role NAME] [--runs 1]
+    python scripts/bench_turns.py [--engine auto] [--actor-noise -40] [--script FILE --role NAME] [--runs 1]
 
 Runs a scene with the virtual actor in real time, once ending lines the script's way (the transcript has
 reached the line's last words, then a short silence) and once waiting for the recognizer's own endpoint.
 Prints p50 and p95 of the gap, the recognizer's real-time factor, the time from start to the first cue and
 the peak memory. People leave about 200 ms between turns; the targets are p50 <= 250 ms, p95 <= 450 ms.
+With --actor-noise the virtual actor speaks in a room humming and hissing at that level (dBFS). Also
+prints which hearing gave each final verdict, and every line whose final verdict was not "ok".
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import take_corpus  # noqa: E402
 
 from assistant.audio.buffers import BufferSpeaker
+from assistant.audio.rooms import RoomNoise
 from assistant.audio.virtual_actor import VirtualActor
 from assistant.script import load_script
 from assistant.session.events import EventLog
 from assistant.session.run import Rehearsal, RunOptions, select_lines
 from assistant.session.virtual_part import ScenePart
-from assistant.speech.engines import load_engine
+from assistant.speech.hearing import open_ear
 from assistant.speech.voices import NaturalVoice, cue_voices
 
 
@@ -37,6 +40,8 @@ class TimedEngine:
 
     def __init__(self, engine):
         self.engine = engine
+        self.name = engine.name
+        self.description = engine.description
         self.busy = 0.0
         self.audio = 0.0
 
@@ -71,18 +76,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: bool, seed: int) -> dict:
+def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: bool, seed: int,
+            noise: float | None) -> dict:
     started = time.monotonic()
-    engine = TimedEngine(load_engine(engine_name))
     script = load_script(script_path)
+    ear = open_ear(engine_name, names=list(script.roles()))
+    engine = TimedEngine(ear.live)
+    ear.live = engine
     lines, numbers = select_lines(script.lines, role)
     others = sorted({line.speaker for line in lines if line.speaker != role})
     voices = cue_voices([*others, "CALLBACK"])
     prompter = voices.pop("CALLBACK")
     events = EventLog()
-    actor = VirtualActor(NaturalVoice(), ScenePart(seed=seed), events, realtime=True, seed=seed)
+    room = RoomNoise(noise, seed=seed) if noise is not None else None
+    actor = VirtualActor(NaturalVoice(), ScenePart(seed=seed), events, realtime=True, room=room, seed=seed)
     rehearsal = Rehearsal(
-        lines, engine, voices, prompter, BufferSpeaker(realtime=True), actor, events,
+        lines, ear, voices, prompter, BufferSpeaker(realtime=True), actor, events,
         RunOptions(role=role, wait_for_engine=wait_for_engine, on_miss="note"),
         names=list(script.roles()), line_numbers=numbers,
     )
@@ -99,7 +108,12 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
             gaps.append(following.t - event.t)
     first_cue = next(e.t for e in timeline if e.type == "cue_start")
     verdicts = [e.data["result"] for e in timeline if e.type == "verdict"]
+    hearings = [e.data.get("hearing", "") for e in timeline if e.type == "verdict"]
+    misses = [(e.data["expected"], e.data["heard"], e.data.get("hearing")) for e in timeline
+              if e.type == "verdict" and e.data["result"] != "ok"]
     return {
+        "hearings": hearings,
+        "misses": misses,
         "gaps": gaps,
         "rtf": engine.busy / max(engine.audio, 1e-9),
         "first_cue": first_cue - started,
@@ -110,7 +124,9 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default="pocketsphinx")
+    parser.add_argument("--engine", default="auto")
+    parser.add_argument("--actor-noise", type=float, default=None, metavar="DBFS", help="room noise, e.g. -40")
+    parser.add_argument("--modes", default="script,engine", help="script (end of line by script), engine, or both")
     parser.add_argument("--script", type=Path, default=None, help="default: the take corpus's two-hander")
     parser.add_argument("--role", default="MAYA")
     parser.add_argument("--runs", type=int, default=1, help="runs per mode, each with another seed")
@@ -119,22 +135,31 @@ def main() -> None:
         args.script = Path(tempfile.mkdtemp(prefix="callback-turns-")) / "scene.txt"
         args.script.write_text(take_corpus.script_text(), encoding="utf-8")
 
-    for label, wait in (("script end-of-line", False), ("recognizer endpoint", True)):
-        gaps, rtfs, firsts, ok, judged = [], [], [], 0, 0
+    modes = [(label, wait) for key, label, wait in (("script", "script end-of-line", False),
+                                                   ("engine", "recognizer endpoint", True))
+             if key in args.modes.split(",")]
+    for label, wait in modes:
+        gaps, rtfs, firsts, ok, judged, hearings, misses = [], [], [], 0, 0, [], []
         for seed in range(args.runs):
-            result = one_run(args.engine, args.script, args.role, wait, seed)
+            result = one_run(args.engine, args.script, args.role, wait, seed, args.actor_noise)
+            hearings += result["hearings"]
+            misses += result["misses"]
             gaps += result["gaps"]
             rtfs.append(result["rtf"])
             firsts.append(result["first_cue"])
             ok += result["ok"]
             judged += result["judged"]
-        print(f"\n== {label} ({args.engine}, {len(gaps)} turns)")
+        room = f", room {args.actor_noise:g} dBFS" if args.actor_noise is not None else ", quiet room"
+        print(f"\n== {label} ({args.engine}{room}, {len(gaps)} turns)")
         if gaps:
             print(f"gap actor_speech_end -> cue_start: p50 {1000 * percentile(gaps, 0.5):.0f} ms, "
                   f"p95 {1000 * percentile(gaps, 0.95):.0f} ms, max {1000 * max(gaps):.0f} ms")
         print(f"recognizer real-time factor {statistics.mean(rtfs):.3f}")
         print(f"start to first cue {statistics.mean(firsts):.2f} s")
-        print(f"lines judged ok {ok} of {judged}")
+        print(f"lines judged ok {ok} of {judged}; final verdict by " +
+              ", ".join(f"{name} {hearings.count(name)}" for name in sorted(set(hearings))))
+        for expected, heard, hearing in misses:
+            print(f"  not ok: {expected!r} heard {heard!r} ({hearing})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (resident) {peak:.0f} MB")
 

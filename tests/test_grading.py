@@ -15,15 +15,17 @@ import take_corpus  # noqa: E402
 from assistant.audio.pcm import Audio, read_wav  # noqa: E402
 from assistant.grading import grade_tape  # noqa: E402
 from assistant.script import load_script  # noqa: E402
-from assistant.speech.engines import load_engine  # noqa: E402
+from assistant.speech.hearing import open_ear  # noqa: E402
 
-KINDS = ["exact", "fast", "slow", "expanded", "noisy_48k_stereo", "dropped", "swapped", "paraphrase", "wrong_line"]
+KINDS = ["exact", "expanded", "fillers", "dropped", "swapped", "paraphrase", "wrong_line", "added"]
+# The quiet room and the noisy ones, both voices: the default setup must hold in all of them.
+CONDITIONS = ["quiet", "fan-40", "hiss-50", "reverb", "lowered", "fast"]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("takes")
-    script, takes = take_corpus.build(folder, lines=4, kinds=KINDS)
+    script, takes = take_corpus.build(folder, lines=4, kinds=KINDS, conditions=CONDITIONS)
     return folder, script, takes
 
 
@@ -38,25 +40,26 @@ def test_single_line_verdicts_match_what_was_said(corpus):
     wrong = []
     for take in takes:
         result = grade(str(folder / take.file), "--script", str(script), "--role", "maya", "--line",
-                       str(take.line), "--json", "--engine", "pocketsphinx")
+                       str(take.line), "--json")
         assert result.returncode == 0, result.stderr
         verdict = json.loads(result.stdout)
         assert set(verdict) >= {"verdict", "score", "expected", "heard", "missing", "extra"}
         assert verdict["expected"] == take.expected
+        assert verdict["hearing"] == "whisper"  # the strongest hearing installed grades
         if (verdict["verdict"] == "ok") != take.should_pass:
             wrong.append((take.id, verdict["heard"]))
         if not take.should_pass:
             # A wrong take must never be accepted, whatever else the recognizer does.
             assert verdict["verdict"] == "missed", (take.id, verdict)
     right_takes = [t for t in takes if t.should_pass]
-    assert len(wrong) <= len(right_takes) // 6, wrong
+    # Measured with the default setup (PocketSphinx live, Whisper tiny.en grading): see scripts/bench_grade.py.
+    assert len(wrong) <= len(right_takes) // 10, wrong
 
 
 def test_a_dropped_word_is_named(corpus):
     folder, script, takes = corpus
-    take = next(t for t in takes if t.id == "line03-dropped")  # "We lost the man in the room." for "... room nine."
-    result = grade(str(folder / take.file), "--script", str(script), "--role", "MAYA", "--line", "3", "--json",
-                   "--engine", "pocketsphinx")
+    take = next(t for t in takes if t.line == 3 and t.kind == "dropped")  # "We lost the man in the room." for "... room nine."
+    result = grade(str(folder / take.file), "--script", str(script), "--role", "MAYA", "--line", "3", "--json")
     verdict = json.loads(result.stdout)
     assert verdict["verdict"] == "missed"
     assert "nine" in verdict["missing"] + [pair[0] for pair in verdict.get("substituted", [])]
@@ -65,8 +68,8 @@ def test_a_dropped_word_is_named(corpus):
 def test_a_whole_self_tape_is_graded_line_by_line(corpus):
     """Four lines in a row with pauses between, one of them wrong: the report says which."""
     folder, script, takes = corpus
-    by_id = {t.id: t for t in takes}
-    chosen = ["line01-exact", "line02-swapped", "line03-exact", "line04-exact"]
+    by_id = {(t.line, t.kind): t for t in takes}
+    chosen = [(1, "exact"), (2, "swapped"), (3, "exact"), (4, "exact")]
     pause = Audio.silence(1.2)
     tape = pause
     for take_id in chosen:
@@ -74,7 +77,7 @@ def test_a_whole_self_tape_is_graded_line_by_line(corpus):
     tape_path = folder / "selftape.wav"
     tape.write_wav(tape_path)
 
-    result = grade(str(tape_path), "--script", str(script), "--role", "MAYA", "--json", "--engine", "pocketsphinx")
+    result = grade(str(tape_path), "--script", str(script), "--role", "MAYA", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     graded = {entry["line"]: entry for entry in report["lines"]}
@@ -84,7 +87,7 @@ def test_a_whole_self_tape_is_graded_line_by_line(corpus):
     assert sum(graded[n]["verdict"] == "ok" for n in (1, 3, 4)) >= 2
     assert all(graded[n]["verdict"] == "missed" and not graded[n]["heard"] for n in range(5, 13))
 
-    text = grade(str(tape_path), "--script", str(script), "--role", "MAYA", "--engine", "pocketsphinx")
+    text = grade(str(tape_path), "--script", str(script), "--role", "MAYA")
     assert "line 2: missed" in text.stdout
 
 
@@ -93,16 +96,17 @@ def test_grade_tape_keeps_a_readers_cue_out_of_the_lines(corpus):
     folder, script, takes = corpus
     from hibari import Hibari
 
-    engine = load_engine("pocketsphinx")
+    engine = open_ear("auto", names=("MAYA", "THEO"), purpose="grading")
     lines = load_script(script).lines_of("MAYA")[:2]
-    by_id = {t.id: t for t in takes}
+    by_id = {(t.line, t.kind): t for t in takes}
     cue = Audio.from_float(Hibari()("Somebody had to.", seed=1), 24000).to_rate(16000)
     pause = Audio.silence(0.8)
-    tape = (pause + read_wav(folder / by_id["line01-exact"].file).to_rate(16000) + pause + cue + pause
-            + read_wav(folder / by_id["line02-exact"].file).to_rate(16000) + pause)
-    graded = grade_tape(engine, tape, lines, names=["MAYA", "THEO"])
-    assert all("somebody" not in g.verdict.heard for g in graded)
+    tape = (pause + read_wav(folder / by_id[(1, "exact")].file).to_rate(16000) + pause + cue + pause
+            + read_wav(folder / by_id[(2, "exact")].file).to_rate(16000) + pause)
+    graded = grade_tape(engine, tape, lines)
+    assert all("somebody" not in g.verdict.heard.lower() for g in graded)
     assert "slept" in graded[0].verdict.heard and "light" in graded[1].verdict.heard
+    assert [g.verdict.ok for g in graded] == [True, True]
 
 
 @pytest.mark.parametrize(

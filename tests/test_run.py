@@ -19,6 +19,7 @@ from assistant.session.listen import Timing
 from assistant.session.run import Rehearsal, RunOptions, select_lines
 from assistant.session.virtual_part import ScenePart
 from assistant.speech.engines import load_engine
+from assistant.speech.hearing import Ear, open_ear
 from assistant.speech.voices import NaturalVoice, cue_voices
 
 DEMO = Path(str(resources.files("assistant") / "data" / "demo_scene.txt"))
@@ -27,7 +28,8 @@ ROLE = "MAYA"
 
 @pytest.fixture(scope="module")
 def engine():
-    return load_engine("pocketsphinx")
+    # The default setup: PocketSphinx follows the actor, Whisper hears again what it rejects.
+    return open_ear("auto", names=("MAYA", "THEO"))
 
 
 @pytest.fixture(scope="module")

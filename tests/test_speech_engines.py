@@ -389,7 +389,7 @@ def test_model_that_aborts_vosk_does_not_kill_the_program(tmp_path):
 
 def test_unknown_engine_is_an_error():
     with pytest.raises(CallbackError, match="unknown speech engine"):
-        load_engine("whisper")
+        load_engine("kaldi")
 
 
 def test_pocketsphinx_takes_no_model_path(tmp_path):

@@ -3,6 +3,10 @@
 It reads the session's event stream like anyone else: on each `listen_start` it asks its part what to say,
 renders it, and delivers it chunk by chunk at real-time pace, exactly as a microphone in a room would, with
 silence before (a human's reaction time) and after. The session never learns the microphone is virtual.
+
+The actor stands in a room (audio/rooms.py): by default a quiet one (hiss at -64 dBFS), or with
+`--actor-noise DBFS` a humming, hissing one at that level, heard around and under the voice, which sits at
+the level a voice has at arm's length from a laptop (-26 dBFS).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from assistant.audio.pcm import SPEECH_RATE, Audio
+from assistant.audio.rooms import VOICE_DBFS, RoomNoise, at_level, hiss
 from assistant.session.events import Event, EventLog
 from assistant.speech.voice import Voice
 
@@ -34,7 +39,7 @@ class VirtualActor:
         chunk_seconds: float = 0.05,
         reaction_seconds: float = 0.3,
         realtime: bool = True,
-        noise_level: float = 20.0,
+        room: RoomNoise | None = None,
         seed: int = 0,
     ):
         self._voice = voice
@@ -44,8 +49,9 @@ class VirtualActor:
         self._chunk_seconds = chunk_seconds
         self._reaction = Audio.silence(reaction_seconds)
         self._realtime = realtime
-        self._noise_level = noise_level
-        self._rng = np.random.default_rng(seed)
+        self._room_noise = room
+        self._seed = seed
+        self._chunks_made = 0
         self._speech: np.ndarray = np.zeros(0, dtype=np.int16)
         self._speech_text = ""
         self._voiced_end = 0  # index in _speech just past the last voiced sample
@@ -68,6 +74,8 @@ class VirtualActor:
         voiced = np.flatnonzero(np.abs(spoken.samples.astype(np.int32)) > _VOICED_LEVEL)
         if len(voiced) == 0:
             return
+        spoken = Audio(np.clip(at_level(spoken.samples, VOICE_DBFS), -32768, 32767).astype(np.int16), spoken.rate)
+        voiced = np.flatnonzero(np.abs(spoken.samples.astype(np.int32)) > _VOICED_LEVEL)
         # The synthesizer's lead-in silence goes (the reaction time stands for it); its natural release stays,
         # because a word cut at its last loud sample loses the soft consonant that ends it.
         self._speech = (self._reaction + Audio(spoken.samples[voiced[0] :], spoken.rate)).samples
@@ -104,7 +112,11 @@ class VirtualActor:
         self._delivered += 1
 
     def _next_chunk(self) -> np.ndarray:
-        room = self._rng.normal(0.0, self._noise_level, self._chunk)
+        if self._room_noise is not None:
+            room = self._room_noise.chunk(self._chunk)
+        else:
+            room = hiss(-64.0, self._chunk, seed=self._seed * 100003 + self._chunks_made)
+        self._chunks_made += 1
         if len(self._room):
             echo, self._room = self._room[: self._chunk], self._room[self._chunk :]
             room[: len(echo)] += echo

@@ -14,13 +14,20 @@ from typing import TYPE_CHECKING, Callable
 
 import click
 
-from assistant.commands.options import device_options, engine_options, open_engine, open_microphone, open_speaker
+from assistant.commands.options import (
+    actor_noise_option,
+    device_options,
+    engine_options,
+    open_hearing,
+    open_microphone,
+    open_speaker,
+)
 from assistant.errors import CallbackError
 
 if TYPE_CHECKING:
     from assistant.session.events import EventLog
     from assistant.session.listen import Microphone
-    from assistant.speech.engines import SpeechEngine
+    from assistant.speech.hearing import Ear
 
 #: An --answers item that says nothing: the virtual actor stays silent for that question.
 SILENT_ANSWER = "silence"
@@ -37,7 +44,7 @@ def session_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return device_options(engine_options(command))
+    return actor_noise_option(device_options(engine_options(command)))
 
 
 @click.command()
@@ -84,9 +91,10 @@ def checklist(prep, as_json, last, answers, timeout, **settings):
         flow=ChecklistFlow(items),
         say=io.say,
         microphone=io.microphone,
-        recognizer=io.engine.recognizer(vocabulary=vocabulary()),
-        dictation=io.engine.recognizer(),
+        recognizer=io.ear.live.recognizer(vocabulary=vocabulary()),
+        dictation=io.ear.live.recognizer(),
         events=io.events,
+        ear=io.ear,
         timing=AnswerTiming(start_timeout=timeout),
         on_heard=(lambda utterance, answer: None) if as_json else _echo_heard,
     )
@@ -146,9 +154,10 @@ def ground(minutes, as_json, stop_after, **settings):
         affirmations=affirmations,
         say=io.say,
         microphone=io.microphone,
-        recognizer=io.engine.recognizer(vocabulary=vocabulary()),
-        dictation=io.engine.recognizer(),
+        recognizer=io.ear.live.recognizer(vocabulary=vocabulary()),
+        dictation=io.ear.live.recognizer(),
         events=io.events,
+        ear=io.ear,
     )
     try:
         outcome = session.run()
@@ -235,7 +244,7 @@ class SessionIO:
     """What a voice session talks through: the event log, the engine, the microphone, and a voice to speak."""
 
     events: EventLog
-    engine: SpeechEngine
+    ear: Ear
     microphone: Microphone
     speak: Callable[[str], float]  # renders and plays one line, returning its length in seconds
     echo: bool  # also print what callback says
@@ -261,7 +270,7 @@ def _open_session_io(settings, part, echo: bool, echo_counts: bool = True) -> Se
     # Devices first: a missing microphone should be said before the engine has been loaded for nothing.
     speaker = open_speaker(settings)
     microphone = open_microphone(settings, events, part)
-    engine = open_engine(settings["engine"], settings["model"])
+    ear = open_hearing(settings["engine"], settings["model"])
     voice = EspeakVoice("en-us", **({"rate": settings["rate"]} if settings["rate"] else {}))
     rendered: dict[str, object] = {}
 
@@ -273,7 +282,7 @@ def _open_session_io(settings, part, echo: bool, echo_counts: bool = True) -> Se
         speaker.play(audio)
         return audio.duration
 
-    return SessionIO(events, engine, microphone, speak, echo, echo_counts)
+    return SessionIO(events, ear, microphone, speak, echo, echo_counts)
 
 
 # -- printing ----------------------------------------------------------------------------------------------

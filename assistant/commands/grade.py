@@ -6,7 +6,7 @@ import json
 
 import click
 
-from assistant.commands.options import engine_options, load_role, open_engine, strictness_option
+from assistant.commands.options import engine_options, load_role, open_hearing, strictness_option
 from assistant.errors import CallbackError
 
 
@@ -27,18 +27,17 @@ def grade(take, script_path, role, line_number, as_json, strictness, engine, mod
     if line_number is not None and not 1 <= line_number <= len(lines):
         raise CallbackError(f"{role} has {len(lines)} lines; --line must be between 1 and {len(lines)}")
     audio = read_wav(take)
-    speech = open_engine(engine, model)
-    names = list(script.roles())
+    ear = open_hearing(engine, model, list(script.roles()), purpose="grading")
 
     if line_number is not None:
-        result = grade_line(speech, audio, lines[line_number - 1], line_number, strictness, names)
+        result = grade_line(ear, audio, lines[line_number - 1], line_number, strictness)
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
             click.echo(describe(result))
         return
 
-    results = grade_tape(speech, audio, lines, strictness, names)
+    results = grade_tape(ear, audio, lines, strictness)
     if as_json:
         click.echo(json.dumps({"role": role, "lines": [r.to_dict() for r in results]}, ensure_ascii=False))
         return

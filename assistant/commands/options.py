@@ -16,10 +16,11 @@ def engine_options(command):
     )(command)
     command = click.option(
         "--engine",
-        type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+        type=click.Choice(["auto", "vosk", "pocketsphinx", "whisper"]),
         default="auto",
         show_default=True,
-        help="Speech recognizer; auto prefers Vosk and falls back to the built-in PocketSphinx.",
+        help="Speech recognizer. auto: Vosk (else the built-in PocketSphinx) follows you live, and Whisper "
+             "hears again what it rejects and grades takes.",
     )(command)
     return command
 
@@ -59,6 +60,14 @@ def open_engine(engine: str, model: str | None):
     return load_engine(engine, model, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
 
 
+def open_hearing(engine: str, model: str | None, names=(), purpose: str = "live"):
+    """The ear a session hears with: the live engine loaded, the second hearing loading in the background."""
+    from assistant.speech.hearing import open_ear
+
+    return open_ear(engine, model, names, purpose,
+                    on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+
+
 def load_role(script_path: str, role: str):
     """The script and the role's lines, or a one-line error naming the real characters."""
     from assistant.script import load_script
@@ -84,13 +93,26 @@ def open_speaker(settings):
     return SoundDeviceSpeaker(settings["output_device"])
 
 
+def actor_noise_option(command):
+    return click.option(
+        "--actor-noise", type=click.FloatRange(-90, -10), default=None, metavar="DBFS",
+        help="With --actor virtual: put the actor in a room humming and hissing at this level, e.g. -40.",
+    )(command)
+
+
 def open_microphone(settings, events, part):
     """The microphone, or the virtual actor speaking `part` where the microphone would be."""
+    noise = settings.get("actor_noise")
+    if noise is not None and settings["actor"] != "virtual":
+        raise CallbackError("--actor-noise is the virtual actor's room; add --actor virtual")
     if settings["actor"] == "virtual":
+        from assistant.audio.rooms import RoomNoise
         from assistant.audio.virtual_actor import VirtualActor
         from assistant.speech.voices import NaturalVoice
 
-        return VirtualActor(NaturalVoice(), part, events, realtime=settings["realtime"], seed=settings.get("seed", 0))
+        seed = settings.get("seed") or 0
+        room = RoomNoise(noise, seed=seed) if noise is not None else None
+        return VirtualActor(NaturalVoice(), part, events, realtime=settings["realtime"], room=room, seed=seed)
     from assistant.audio.devices import SoundDeviceMicrophone
 
     return SoundDeviceMicrophone(settings["input_device"])

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from assistant.commands.options import (
+    actor_noise_option,
     device_options,
     engine_options,
     load_role,
-    open_engine,
+    open_hearing,
     open_microphone,
     open_speaker,
     strictness_option,
@@ -46,7 +47,7 @@ def rehearsal_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return device_options(strictness_option(engine_options(command)))
+    return actor_noise_option(device_options(strictness_option(engine_options(command))))
 
 
 @click.command()
@@ -98,7 +99,7 @@ def _rehearse(script_path, role, scene, start, end, loop, settings) -> None:
     lines, numbers = select_lines(all_lines, role, start, end)
 
     events = EventLog(settings["events_path"])
-    engine = open_engine(settings["engine"], settings["model"])
+    ear = open_hearing(settings["engine"], settings["model"], list(script.roles()))
     voices, prompter = _voices(lines, role, settings)
     speaker = open_speaker(settings)
     microphone = open_microphone(settings, events, _actor_part(settings))
@@ -110,7 +111,7 @@ def _rehearse(script_path, role, scene, start, end, loop, settings) -> None:
         loop=loop,
         timing=Timing(start_timeout=settings["timeout"]),
     )
-    rehearsal = Rehearsal(lines, engine, voices, prompter, speaker, microphone, events, options,
+    rehearsal = Rehearsal(lines, ear, voices, prompter, speaker, microphone, events, options,
                           names=list(script.roles()), on_line=click.echo, line_numbers=numbers)
     try:
         rehearsal.prepare()

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Protocol, Sequence
 
-from assistant.answers import Answer, decide, interpret
+from assistant.answers import Answer, interpret
 from assistant.checklist_items import Item
+from assistant.session.answering import heard_answer
 from assistant.session.events import EventLog
 from assistant.session.listen import Microphone, Timing, Utterance, listen
+from assistant.speech.hearing import Ear
 from assistant.speech.recognizer import Recognizer
 
 MAX_UNCLEAR = 3
@@ -286,6 +288,7 @@ class ChecklistSession:
     dictation: Recognizer | None = None  # free dictation of the same audio, to refuse "I'm not sure" as "sure"
     timing: AnswerTiming = field(default_factory=AnswerTiming)
     on_heard: Callable[[Utterance, Answer | str | None], None] = lambda utterance, answer: None
+    ear: Ear | None = None  # its strong hearing, when there is one, decides what each answer was
 
     def run(self) -> Outcome:
         """Ask until the flow is over. Ctrl-C ends it as INTERRUPTED, keeping the answers so far."""
@@ -319,11 +322,15 @@ class ChecklistSession:
             index=prompt.index,
             attempt=prompt.attempt,
         )
-        if utterance.timed_out or not utterance.text.strip():
-            answer: Answer | str | None = SILENCE if utterance.timed_out else None
+        hearing = self.ear.live.name if self.ear is not None else ""
+        text = utterance.text
+        if utterance.timed_out:
+            answer: Answer | str | None = SILENCE
+        elif not utterance.text.strip() and utterance.audio is None:
+            answer = None
         else:
-            answer = decide(utterance.text, utterance.commands if self.dictation is not None else None)
-        self.events.emit("heard", text=utterance.text, dictation=utterance.commands, ended_by=utterance.ended_by)
+            answer, text, hearing = heard_answer(utterance, self.ear, self.dictation is not None)
+        self.events.emit("heard", text=text, dictation=utterance.commands, ended_by=utterance.ended_by, hearing=hearing)
         self.events.emit("answer", index=prompt.index, kind=prompt.kind, answer=_name(answer))
         self.on_heard(utterance, answer)
         return answer

@@ -55,6 +55,8 @@ def heard_command(free_text: str, command_text: str, expected_line: str) -> str 
     to its one, so it stays a line.
     """
     free = normalise_words(free_text)
+    # "skip, skip" is a skip (Whisper also doubles a lone word now and then: "skip. skip.").
+    free = [word for i, word in enumerate(free) if i == 0 or word != free[i - 1]]
     if not free or len(free) > MAX_COMMAND_WORDS:
         return None
     if expected_line and check_line(expected_line, free_text, "strict").ok:
@@ -77,7 +79,8 @@ _PHRASES_NORMALISED = {" ".join(normalise_words(phrase)): name for phrase, name 
 def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> int:
     """How far the running transcript has reached towards the line's end (loosely: recognizers slip and lag).
 
-    END_HEARD when the last two words are there, in order, among the last few heard; NEARLY when it has
+    END_HEARD when the last two words are there, in order, among the last few heard, or the last word is the
+    last heard with as many words as the line bar one; NEARLY when it has
     reached the word before the last and holds as many words as the line bar one, because a running
     transcript names the final word a few hundred milliseconds after it was said (measured on PocketSphinx).
     Enough of the line must have been heard either way: a line whose ending words also occur early on
@@ -87,6 +90,10 @@ def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> int:
         return NOT_YET
     if len(heard) < max(1, len(expected) - 1) or len(heard) < 0.6 * len(expected):
         return NOT_YET
+    if len(expected) >= 3 and _sounds_alike(expected[-1], heard[-1]):
+        # The last word, with all but one of the others: a slip just before it ("make easier" for "make it
+        # easier") does not make the actor wait for the long silence.
+        return END_HEARD
     tail = list(expected[-2:])
     window = list(heard[-(len(tail) + 2) :])
     position = 0

@@ -15,10 +15,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
-from assistant.answers import Answer, decide, interpret
+from assistant.answers import Answer, interpret
 from assistant.audio.pcm import SPEECH_RATE
+from assistant.session.answering import heard_answer
 from assistant.session.events import EventLog
 from assistant.session.listen import Microphone, Timing, listen
+from assistant.speech.hearing import Ear
 from assistant.speech.recognizer import Recognizer
 
 #: The four sides of the box, each spoken as four counts.
@@ -86,6 +88,7 @@ class GroundingSession:
     recognizer: Recognizer  # a small-vocabulary recognizer that includes "stop"
     events: EventLog
     dictation: Recognizer | None = None  # free dictation of the same audio: "don't stop" must not stop
+    ear: Ear | None = None  # its strong hearing, when there is one, decides whether "stop" was said
     seed: int | None = None  # which affirmation comes first; None for a different start each time
     _clock: float = field(default=0.0, init=False)
     _mic: CountingMicrophone = field(init=False)
@@ -155,9 +158,9 @@ class GroundingSession:
             phase=phase,
             elapsed=round(self.elapsed, 2),
         )
-        if utterance.text.strip():
-            heard = decide(utterance.text, utterance.commands if self.dictation is not None else None)
-            self.events.emit("heard", text=utterance.text, dictation=utterance.commands,
+        if utterance.text.strip() or utterance.audio is not None:
+            heard, text, hearing = heard_answer(utterance, self.ear, self.dictation is not None)
+            self.events.emit("heard", text=text, dictation=utterance.commands, hearing=hearing,
                              answer=heard.value if heard else "unclear")
             if heard is Answer.STOP:
                 raise _StopHeard()

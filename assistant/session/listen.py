@@ -5,19 +5,40 @@ never endpoints), which is far slower than the ~200 ms people leave between turn
 knows what is about to be said, so it passes `is_complete`: once the running transcript says the utterance
 is complete, a short silence ends it (a little longer when the transcript has only reached the word before
 the last); otherwise only a long silence does, so a dramatic pause mid-line does not cut the actor off.
+
+What counts as speech and silence is the speech detector's call (speech/activity.py), not loudness: in a
+room humming at -40 dBFS every chunk is loud. The recognizer is fed only speech: nothing before the actor
+starts but a short lead-in, and after they stop only a short tail, so the room's hiss cannot turn into
+words before or after a line; and it is fed the stream with the room's steady noise taken out
+(audio/denoise.py). A word the recognizer still places where the detector heard no speech is
+dropped. What was fed is kept as the utterance's audio, for a second hearing of the same sound; the caller
+may start that second hearing at the first pause (`early_hearing`), so that when the streaming verdict is
+"missed" the stronger one is mostly done already.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 import numpy as np
 
-from assistant.audio.pcm import SPEECH_RATE
+from assistant.audio.denoise import Denoiser
+from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.session.events import EventLog
+from assistant.speech.activity import SpeechActivity
 from assistant.speech.recognizer import Recognizer, Transcript, Word
+
+#: Room fed to the recognizer before the first speech chunk: the onset of a first consonant.
+LEAD_IN = 0.3
+#: Room fed after the last speech chunk before feeding stops: enough for the recognizer to close the word.
+TAIL = 0.3
+#: A pause this long may be the end of the line: the second hearing starts (a comma's pause is shorter).
+EARLY_AFTER = 0.2
+#: A recognizer word counts only if it overlaps speech the detector heard, within this much.
+WORD_TOLERANCE = 0.08
 
 
 #: What `is_complete` answers: nothing yet, the word before the last heard (the transcript lags the voice by
@@ -32,7 +53,9 @@ class Microphone(Protocol):
 
 @dataclass(frozen=True)
 class Timing:
-    short_silence: float = 0.1  # after a complete utterance: a breath, not a pause
+    # After a complete utterance: a breath, not a pause. The speech detector itself calls silence ~35 ms after
+    # the voice has gone, so this is ~95 ms after the last sound.
+    short_silence: float = 0.06
     nearly_silence: float = 0.3  # when only the word before the last is in the transcript: longer than a gap between words
     long_silence: float = 1.5  # after one that never completed (wandered off, or unknown)
     command_silence: float = 0.5  # after a lone command word: longer than a breath, so "Stop right there" survives
@@ -49,28 +72,62 @@ class Utterance:
     ended_by: str = "silence"  # "complete", "command", "silence", "timeout", "engine" or "limit"
     speech_seconds: float = 0.0
     ended_at: float = field(default=0.0)  # monotonic time the utterance was judged over
+    audio: Audio | None = field(default=None, repr=False)  # the speech as fed to the recognizer
+    early: "Future | None" = field(default=None, repr=False)  # a second hearing of all of `audio` (its result has .text)
 
     @property
     def timed_out(self) -> bool:
         return self.ended_by == "timeout"
 
 
-class VoiceActivity:
-    """Tells voiced chunks from the room's own noise, learning the noise floor as it goes."""
+#: Given the audio so far and the running transcript at a pause, start a second hearing, or return None.
+#: The future's result has a `text`.
+EarlyHearing = Callable[[Audio, str], "Future | None"]
 
-    def __init__(self, minimum_level: float = 250.0, margin: float = 4.0):
-        self._floor = minimum_level / margin
-        self._minimum = minimum_level
-        self._margin = margin
 
-    def voiced(self, samples: np.ndarray) -> bool:
-        level = float(np.sqrt(np.mean(samples.astype(np.float32) ** 2))) if len(samples) else 0.0
-        threshold = max(self._minimum, self._floor * self._margin)
-        if level < threshold:
-            # Only quiet chunks teach the floor, so a long speech never raises it.
-            self._floor = 0.95 * self._floor + 0.05 * level
-            return False
-        return True
+class _Gate:
+    """Feeds the recognizers speech only, remembers what it fed, and where in it the speech was."""
+
+    def __init__(self, recognizers: list[Recognizer]):
+        self._recognizers = recognizers
+        self._waiting: list[tuple[bytes, bytes]] = []  # (raw, clean) not fed, newest last (a lead-in's worth)
+        self._waiting_seconds = 0.0
+        self.fed: list[bytes] = []
+        self.fed_seconds = 0.0
+        self.voiced: list[tuple[float, float]] = []  # speech intervals, in seconds of fed audio
+        self._since_voice = float("inf")
+        self.last_partial = Transcript("")
+
+    def take(self, raw: bytes, clean: bytes, seconds: float, voiced: bool) -> Transcript:
+        """raw: as the microphone gave it (kept for the second hearing); clean: denoised, for the recognizers."""
+        if voiced:
+            for waiting in self._waiting:
+                self._feed(*waiting)
+            self._waiting, self._waiting_seconds = [], 0.0
+            self.voiced.append((self.fed_seconds, self.fed_seconds + seconds))
+            self._since_voice = 0.0
+            self._feed(raw, clean)
+        elif self._since_voice < TAIL:
+            self._since_voice += seconds
+            self._feed(raw, clean)
+        else:
+            self._waiting.append((raw, clean))
+            self._waiting_seconds += seconds
+            while self._waiting and self._waiting_seconds - _seconds(self._waiting[0][0]) >= LEAD_IN:
+                self._waiting_seconds -= _seconds(self._waiting.pop(0)[0])
+        return self.last_partial
+
+    def _feed(self, raw: bytes, clean: bytes) -> None:
+        partials = [recognizer.feed(clean) for recognizer in self._recognizers]
+        self.last_partial = partials[0]
+        self.fed.append(raw)
+        self.fed_seconds += _seconds(raw)
+
+    def audio(self) -> Audio:
+        return Audio(np.frombuffer(b"".join(self.fed), dtype="<i2").copy(), SPEECH_RATE)
+
+    def in_speech(self, word: Word) -> bool:
+        return any(word.start < end + WORD_TOLERANCE and word.end > start - WORD_TOLERANCE for start, end in self.voiced)
 
 
 def listen(
@@ -84,6 +141,7 @@ def listen(
     max_command_words: int | None = None,
     timing: Timing = Timing(),
     wait_for_engine: bool = False,
+    early_hearing: EarlyHearing | None = None,
     **context: object,
 ) -> Utterance:
     """Hear one utterance. The microphone is drained and the recognizers reset first: never hear a cue.
@@ -94,7 +152,9 @@ def listen(
     recognizer.reset()
     if commands is not None:
         commands.reset()
-    activity = VoiceActivity()
+    activity = SpeechActivity()
+    denoiser = Denoiser()
+    gate = _Gate([recognizer] + ([commands] if commands is not None else []))
     events.emit("listen_start", **context)
 
     heard_seconds = 0.0
@@ -103,19 +163,29 @@ def listen(
     started = False
     last_partial = ""
     ended_by = "limit"
-    partial = Transcript("")
+    early: Future | None = None
+    early_voiced = considered = 0  # speech chunks the early hearing covers; those already considered for one
     for chunk in microphone.chunks():
         seconds = len(chunk) / 2 / SPEECH_RATE
         heard_seconds += seconds
-        partial = recognizer.feed(chunk)
-        if commands is not None:
-            commands.feed(chunk)
-        if activity.voiced(np.frombuffer(chunk, dtype="<i2")):
+        voiced = activity.feed(chunk)
+        partial = gate.take(chunk, denoiser.process(chunk, silent=not voiced), seconds, voiced)
+        if voiced:
             started = True
             silence = 0.0
             voiced_seconds += seconds
         else:
             silence += seconds
+            if (started and early_hearing is not None and considered != len(gate.voiced)
+                    and (early is None or early.done())
+                    and (silence >= EARLY_AFTER or is_complete(partial.text))):
+                # Speech has paused long enough to be the end, or the streaming transcript thinks it is: start
+                # hearing it again now (once per pause, and not while an earlier hearing is still running).
+                # Not at every breath mid-line: a hearing started there only takes the CPU from the rest.
+                considered = len(gate.voiced)
+                started_early = early_hearing(gate.audio(), partial.text)
+                if started_early is not None:
+                    early, early_voiced = started_early, considered
         if partial.text != last_partial and partial.text:
             last_partial = partial.text
             events.emit("partial", text=partial.text)
@@ -129,7 +199,7 @@ def listen(
             if partial.final:
                 ended_by = "engine"
                 break
-        elif silence >= timing.short_silence and (reached := int(is_complete(partial.text))) and (
+        elif silence >= timing.short_silence and (reached := _reached(is_complete, partial, early, early_voiced, gate)) and (
             reached >= END_HEARD or silence >= timing.nearly_silence
         ):
             ended_by = "complete"
@@ -144,13 +214,13 @@ def listen(
         if heard_seconds >= timing.max_utterance:
             break
 
-    final = recognizer.finish()
+    final = _in_speech(recognizer.finish(), gate)
     command_text = ""
     # Closing the command recognizer costs as much as closing dictation (measured: 90 to 200 ms on
     # PocketSphinx), time the next cue would wait. A caller that knows longer utterances cannot be commands
     # says so with max_command_words, and is spared that wait.
     if commands is not None and (max_command_words is None or len(final.text.split()) <= max_command_words):
-        command_text = commands.finish().text
+        command_text = _in_speech(commands.finish(), gate).text
     return Utterance(
         text=final.text,
         words=final.words,
@@ -159,4 +229,36 @@ def listen(
         ended_by=ended_by,
         speech_seconds=voiced_seconds,
         ended_at=time.monotonic(),
+        audio=gate.audio() if started else None,
+        early=early if early is not None and early_voiced == len(gate.voiced) else None,
     )
+
+
+def _seconds(pcm: bytes) -> float:
+    return len(pcm) / 2 / SPEECH_RATE
+
+
+def _reached(is_complete: Callable[[str], int], partial: Transcript, early: "Future | None",
+             early_voiced: int, gate: _Gate) -> int:
+    """How far the utterance has got, by the streaming transcript or, once it is back and still covers every
+    speech chunk, the second hearing started at this pause. In a noisy room the streaming engine often
+    never hears the line's last words, and the line would end only on the long silence."""
+    reached = int(is_complete(partial.text))
+    if reached < END_HEARD and early is not None and early.done() and early_voiced == len(gate.voiced):
+        try:
+            reached = max(reached, int(is_complete(early.result().text)))
+        except Exception:  # a failed second hearing is reported where its result is used
+            pass
+    return reached
+
+
+def _in_speech(transcript: Transcript, gate: _Gate) -> Transcript:
+    """The transcript without words placed where the detector heard no speech (the room, not the actor).
+
+    Engines that give no word times (a partial from Vosk) are left as they are."""
+    if not transcript.words:
+        return transcript
+    kept = tuple(word for word in transcript.words if gate.in_speech(word))
+    if len(kept) == len(transcript.words):
+        return transcript
+    return Transcript(" ".join(w.text for w in kept), kept, transcript.final, transcript.alternatives)

@@ -3,6 +3,11 @@
 A small state machine over the scene's speeches. Everything it does goes into one event stream; the audio
 devices and speech engines arrive from outside behind narrow interfaces, so this module never knows whether
 it talks to a microphone or the virtual actor, to Vosk or PocketSphinx.
+
+Judging (speech/hearing.py says why): the streaming hearing's verdict stands when it is "ok", so a right
+line never waits. A "missed", and every short utterance the streaming hearing would take for a command,
+is heard again by the strong hearing (Whisper) before anything is said, and its reading is final; the
+`verdict` and `command` events name the hearing that decided.
 """
 
 from __future__ import annotations
@@ -12,13 +17,19 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
 from assistant.audio.pcm import Audio
-from assistant.linecheck import Strictness, Verdict, check_heard, normalise_words
+from assistant.linecheck import Strictness, Verdict, check_heard, check_line, normalise_words
 from assistant.script.model import Line
 from assistant.session.commands import COMMAND_WORDS, MAX_COMMAND_WORDS, covers_ending, heard_command
 from assistant.session.events import EventLog
 from assistant.session.listen import Microphone, Timing, Utterance, listen
-from assistant.speech.engines import SpeechEngine
+from assistant.speech.hearing import Ear, verdict_of
+from assistant.speech.whisper_engine import Judged
 from assistant.speech.voice import Voice
+
+#: What a second hearing is told to expect from a short utterance: the command words (never the line).
+COMMAND_PROMPT = ("line", "again", "skip", "back", "pause", "resume", "stop")
+#: Speech shorter than this may be a command, and is heard with COMMAND_PROMPT.
+COMMAND_SECONDS = 1.5
 
 
 class Speaker(Protocol):
@@ -145,7 +156,7 @@ class Rehearsal:
     def __init__(
         self,
         lines: Sequence[Line],
-        engine: SpeechEngine,
+        ear: Ear,
         voices: dict[str, Voice],
         prompter: Voice,
         speaker: Speaker,
@@ -165,8 +176,12 @@ class Rehearsal:
         self.options = options
         self.names = list(names)
         self._show = on_line
-        self._recognizer = engine.recognizer()
-        self._commands = engine.recognizer(vocabulary=COMMAND_WORDS)
+        self.ear = ear
+        self._recognizer = ear.live.recognizer()
+        # With a strong hearing to confirm them, commands are proposed by dictation alone: the command
+        # recognizer (a grammar decoder and a second dictation decoder on PocketSphinx) would cost ~180 MB
+        # and half the streaming CPU to propose what the second hearing decides anyway.
+        self._commands = None if ear.strong is not None else ear.live.recognizer(vocabulary=COMMAND_WORDS)
         self._own_numbers = line_numbers if line_numbers is not None else number_role_lines(lines, options.role)
         self.records = {number: LineRecord(number, self.lines[i]) for i, number in self._own_numbers.items()}
         self._rendered: dict[tuple[str, str], Audio] = {}
@@ -257,39 +272,61 @@ class Rehearsal:
                 max_command_words=MAX_COMMAND_WORDS,
                 timing=self.options.timing,
                 wait_for_engine=self.options.wait_for_engine,
+                early_hearing=self._early_hearing(line.text) if self.ear.strong and self.ear.strong.ready() else None,
                 line=number,
                 expected=line.text,
                 attempt=attempts + 1,
             )
-            self.events.emit("heard", line=number, text=heard.text, ended_by=heard.ended_by)
+            self.events.emit("heard", line=number, text=heard.text, ended_by=heard.ended_by, hearing=self.ear.live.name)
             silent_turns = silent_turns + 1 if heard.timed_out else 0
             if silent_turns > self.options.max_silent_prompts:
                 # Nobody is answering (the actor left the room): move on rather than prompt forever.
                 self._obey("skip", index, line, prompts_given)
                 return index + 1
-            command = "line" if heard.timed_out else heard_command(heard.text, heard.commands, line.text)
+            command, verdict, hearing = self._judge(heard, line)
             if command is not None:
-                outcome = self._obey(command, index, line, prompts_given)
+                outcome = self._obey(command, index, line, prompts_given, hearing)
                 if command == "line":
                     prompts_given += 1
                 if outcome is not None:
                     return outcome
                 continue
 
-            verdict = check_heard(line.text, heard.text, heard.alternatives, self.options.strictness, self.names)
             record.verdicts.append(verdict)
             attempts += 1
-            self.events.emit("verdict", line=number, result=verdict.verdict, **_verdict_fields(verdict))
-            self._show(f"{self.options.role}: {heard.text or '(nothing heard)'}  [{verdict.verdict}]")
+            self.events.emit("verdict", line=number, result=verdict.verdict, hearing=hearing, **_verdict_fields(verdict))
+            self._show(f"{self.options.role}: {verdict.heard or '(nothing heard)'}  [{verdict.verdict}]")
             if verdict.ok or self.options.on_miss == "note":
                 return index + 1
             self._say(verdict.correction(), "correction")
             if self.options.on_miss == "prompt" or attempts >= self.options.max_attempts:
                 return index + 1
 
-    def _obey(self, command: str, index: int, line: Line, prompts_given: int) -> int | None:
+    # -- judging: the streaming hearing first, the strong one for whatever it rejects -------------------------
+
+    def _judge(self, heard: Utterance, line: Line) -> tuple[str | None, Verdict | None, str]:
+        """(command, None, hearing) for a command, else (None, verdict, hearing)."""
+        turn = judge_turn(heard, line.text, self.ear, self.options.strictness, self.names)
+        if turn.second is not None:
+            fit = {"fit": turn.second.fit.to_dict()} if turn.second.fit else {}
+            self.events.emit("heard", line=self._own_number(line), text=turn.second.text, ended_by=heard.ended_by,
+                             hearing=turn.hearing, **fit)
+        return turn.command, turn.verdict, turn.hearing
+
+    def _early_hearing(self, expected: str):
+        """Start the second hearing at a pause, unless the streaming hearing already has the line."""
+        def start(audio: Audio, partial: str):
+            if partial and check_line(expected, partial, self.options.strictness, self.names).ok:
+                return None
+            return self.ear.strong.submit(audio, expected, _hints(self.ear, audio.duration))
+        return start
+
+    def _own_number(self, line: Line) -> int | None:
+        return next((n for i, n in self._own_numbers.items() if self.lines[i] is line), None)
+
+    def _obey(self, command: str, index: int, line: Line, prompts_given: int, hearing: str = "") -> int | None:
         """Carry out a voice command; return where to go on from, or None to listen for this line again."""
-        self.events.emit("command", name=command, line=self._own_numbers[index])
+        self.events.emit("command", name=command, line=self._own_numbers[index], hearing=hearing or self.ear.live.name)
         self._show(f"  [{command}]")
         if command == "stop":
             raise _Stop
@@ -341,11 +378,65 @@ class Rehearsal:
                 paused=True,
             )
             command = heard_command(heard.text, heard.commands, "")
+            if (command is None or not _sure_command(heard)) and _can_hear_again(heard, self.ear):
+                command = heard_command(_second_hearing(heard, "", self.ear).text, "", "")
             if command == "stop":
                 raise _Stop
             if command == "resume":
                 self.events.emit("command", name="resume")
                 return
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the actor's turn was: a command, or an attempt at the line and its verdict."""
+
+    command: str | None
+    verdict: Verdict | None
+    hearing: str  # the hearing that decided
+    second: Judged | None = None  # the strong hearing's reading, when it was asked
+
+
+def judge_turn(heard: Utterance, expected: str, ear: Ear, strictness: Strictness = "default",
+               names: Sequence[str] = ()) -> Turn:
+    """The streaming hearing decides when it hears the line right or a sure command; anything else (a
+    "missed", a lone word that may be a command) is heard again by the strong hearing, whose reading is final."""
+    live = ear.live.name
+    if heard.timed_out:
+        return Turn("line", None, live)
+    command = heard_command(heard.text, heard.commands, expected)
+    if command is None:
+        verdict = check_heard(expected, heard.text, heard.alternatives, strictness, names)
+        if verdict.ok or not _can_hear_again(heard, ear):
+            return Turn(None, verdict, live)
+    elif _sure_command(heard) or not _can_hear_again(heard, ear):
+        return Turn(command, None, live)
+    judged = _second_hearing(heard, expected, ear)
+    command = heard_command(judged.text, "", expected)
+    if command is not None:
+        return Turn(command, None, ear.strong.name, judged)
+    return Turn(None, verdict_of(expected, judged, strictness, names), ear.strong.name, judged)
+
+
+def _can_hear_again(heard: Utterance, ear: Ear) -> bool:
+    return heard.audio is not None and ear.strong is not None and ear.strong.available()
+
+
+def _second_hearing(heard: Utterance, expected: str, ear: Ear) -> Judged:
+    if heard.early is not None:
+        return heard.early.result()
+    return ear.strong.judge(heard.audio, expected, _hints(ear, heard.speech_seconds))
+
+
+def _hints(ear: Ear, speech_seconds: float):
+    return ear.hints(COMMAND_PROMPT if speech_seconds <= COMMAND_SECONDS else ())
+
+
+def _sure_command(heard: Utterance) -> bool:
+    """A command of two words or more that dictation heard word for word ("take a break") needs no second
+    hearing; a lone word ("skip" -> "to get", "no" -> "now") does."""
+    words = normalise_words(heard.text)
+    return len(words) >= 2 and words == normalise_words(heard.commands)
 
 
 def _verdict_fields(verdict: Verdict) -> dict:

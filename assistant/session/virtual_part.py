@@ -6,11 +6,14 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from assistant.linecheck.lexicon import FUNCTION_WORDS
 from assistant.session.events import Event
 
 # Words an actor might swap in by mistake: ordinary, and unlike anything in a typical line.
 _SWAPS = ["window", "money", "yesterday", "garden", "morning", "letter", "river", "doctor", "kitchen", "summer"]
-_SMALL_WORDS = {"the", "a", "an", "and", "or", "to", "of", "in", "on", "for", "at", "it", "is", "be", "i", "you"}
+# Words a slip must not be made of: the line check's function words (dropping one is forgiven in a long
+# line, so it would not be a slip at all), and the pronouns an actor rarely drops.
+_SMALL_WORDS = FUNCTION_WORDS | {"i", "you", "it"}
 
 
 def make_mistake(text: str, rng: random.Random) -> str:

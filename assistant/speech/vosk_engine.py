@@ -210,14 +210,14 @@ def _probe(path: Path) -> None:
         child = subprocess.run(
             [sys.executable, "-c", _PROBE, str(path)],
             capture_output=True,
-            text=True,
             timeout=PROBE_TIMEOUT,
         )
     except subprocess.TimeoutExpired:
         raise CallbackError(f"the Vosk model at {path} did not load within {PROBE_TIMEOUT} s") from None
     if child.returncode == 0:
         return
-    reason = _kaldi_reason(child.stderr)
+    # Kaldi quotes what it read in its messages: from a garbage file that is binary, not UTF-8.
+    reason = _kaldi_reason(child.stderr.decode("utf-8", errors="replace"))
     how = "crashes Vosk" if child.returncode < 0 else "cannot be loaded"
     raise CallbackError(f"the Vosk model at {path} {how}: {reason}; download it again (`callback model download`)")
 
@@ -230,6 +230,7 @@ def _kaldi_reason(stderr: str) -> str:
         return lines[-1][:200] if lines else "no message"
     chosen = re.sub(r"^(ASSERTION_FAILED|ERROR)\s*(\(\S*\)\s*)?:?\s*", "", chosen)
     chosen = re.sub(r"\s+", " ", chosen).strip()
+    chosen = "".join(c if c.isprintable() and c != "\ufffd" else "?" for c in chosen)
     return chosen[:200] or "no message"
 
 

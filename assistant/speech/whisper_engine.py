@@ -1,0 +1,359 @@
+"""Whisper (faster-whisper, CTranslate2 on the CPU): the strong hearing, and an engine of its own.
+
+Why it is used the way it is. Measured on this project's 2-core machines with tiny.en, int8:
+* Whisper hears whole utterances, not streams: every call pads the audio to a 30-second window, so a lone
+  "no" costs about as much as a long line (~0.35 s idle, up to 0.8 s with another process busy). It cannot
+  end a turn in the ~200 ms people leave; the streaming engine does that, and Whisper judges again what
+  the streaming engine rejected (see session/hearing.py), or grades a take where nobody is waiting.
+* Fed a room's hiss or hum alone, Whisper writes sentences ("Thank you.", "you"). Only what the speech
+  detector (activity.py) calls speech is transcribed: the regions are cut out and joined, so noise before,
+  between and after speech never reaches the model, and a recording with no speech is heard as nothing.
+* Greedy decoding at temperature 0 with no fallback: the fallback's re-decoding at higher temperatures is
+  where invented words come from, and it can triple the time of a hard utterance.
+* Names: a script's character names go in as hotwords ("Theo" was heard "to you" without them). Never the
+  line being checked: a model told what to expect hears it.
+* A short utterance is heard in a 15-second window instead of 30: the encoder's cost is proportional to its
+  window (0.35 s -> 0.05 s for 30 s -> 10 s of features, measured), and on 34 lines, commands and answers
+  a 15 s window heard word for word what the 30 s one did, in 0.29 s instead of 0.55 s an utterance. At
+  10 s Whisper began to repeat itself ("Stay with me Stay with me"), so 15 s it is. faster-whisper always
+  pads to 30 s, so short utterances go through CTranslate2 here (features, encoder, generate), which also
+  keeps the encoder's output for the fit below.
+* How well the line fits the audio. tiny.en slips on a word an actor did say ("miss" for "missed", "Ok,
+  back" for "I'll call back") in a noisy room. So, after Whisper has heard the audio freely, the line is
+  scored against that same audio: the probability Whisper gives each of its tokens (teacher forcing, the
+  alignment pass faster-whisper uses for word times), next to what it gives its own transcript. On 48
+  takes in -40 dBFS hum and hiss, every right take's tokens all had probability >= 0.011 and a mean
+  log-probability within 0.42 of Whisper's own reading; every dropped, swapped or paraphrased one had a
+  token under 0.001 and was 0.79 or more behind. This is the strong hearing's version of the streaming
+  engine's n-best list: what the recognizer nearly heard, never a hint of what to hear.
+* Short answers and commands get a prompt listing the words that are expected at that moment ("line, again,
+  skip, ..."): without it a lone "pause" is "Pies." and "skip" "Skipper."; the words of a real sentence still
+  come through (measured on 20 ordinary sentences: none turned into a command).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from assistant.audio.pcm import SPEECH_RATE, Audio
+from assistant.errors import CallbackError
+from assistant.speech.activity import only_speech, recording_time, speech_regions
+from assistant.speech.engines import Vocabulary, WholeSamples
+from assistant.speech.recognizer import Transcript, Word
+from assistant.speech.whisper_models import WhisperFiles, describe, full_problem
+
+#: Padding kept around each stretch of speech: enough for a soft first or last consonant.
+SPEECH_PAD = 0.2
+#: Speech up to this long is heard in the short window (frames of 10 ms) with room to spare.
+SHORT_WINDOW_FRAMES = 1500
+SHORT_SPEECH_SECONDS = 12.0
+#: Tokens a short utterance may come to (a long line is about 40).
+MAX_TOKENS = 200
+#: The line fits the audio when none of its tokens is less likely than this, and its mean log-probability
+#: per token is within FIT_MARGIN of Whisper's own reading (module docstring: measured 0.011 / 0.42 for
+#: right takes, 0.001 / 0.79 for wrong ones; the thresholds sit between, nearer the wrong side's).
+FIT_MIN_PROBABILITY = 0.004
+FIT_MARGIN = 0.6
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Whisper's probability for each token of the expected line, and of its own reading, given the audio."""
+
+    expected: np.ndarray
+    heard: np.ndarray
+
+    @property
+    def least(self) -> float:
+        return float(np.min(self.expected)) if len(self.expected) else 0.0
+
+    @property
+    def behind(self) -> float:
+        """How far the line's mean log-probability per token is below Whisper's own reading's."""
+        mean = lambda p: float(np.mean(np.log(np.maximum(p, 1e-12))))
+        return mean(self.heard) - mean(self.expected)
+
+    @property
+    def fits(self) -> bool:
+        return self.least >= FIT_MIN_PROBABILITY and self.behind <= FIT_MARGIN
+
+    def to_dict(self) -> dict:
+        return {"least": round(self.least, 4), "behind": round(self.behind, 3), "fits": self.fits}
+
+
+@dataclass(frozen=True)
+class Judged:
+    transcript: Transcript
+    fit: Fit | None  # None when nothing was heard or no line was given
+
+    @property
+    def text(self) -> str:
+        return self.transcript.text
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the recognizer may be told in advance: never the line being checked."""
+
+    names: tuple[str, ...] = ()  # the script's character names, as hotwords
+    expected_words: tuple[str, ...] = ()  # a small vocabulary awaited now (commands, answers), as a prompt
+
+    def hotwords(self) -> str | None:
+        names = [name.title() for name in self.names if name.strip()]
+        return ", ".join(names) if names else None
+
+    def prompt(self) -> str | None:
+        return ", ".join(self.expected_words) + "." if self.expected_words else None
+
+
+class WhisperBackend:
+    """One loaded Whisper model; transcriptions are serialised (CTranslate2 already uses every core)."""
+
+    _loaded: dict[str, "WhisperBackend"] = {}
+    _loading = threading.Lock()
+
+    def __init__(self, files: WhisperFiles, model) -> None:
+        self.files = files
+        self._model = model
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+
+    @classmethod
+    def load(cls, files: WhisperFiles) -> "WhisperBackend":
+        key = str(files.path.resolve())
+        with cls._loading:
+            if key in cls._loaded:
+                return cls._loaded[key]
+            problem = full_problem(files)
+            if problem:
+                raise CallbackError(
+                    f"the Whisper model {describe(files)} is damaged: {problem}; "
+                    f"download it again (`callback model download {files.name} --force`)"
+                )
+            try:
+                from faster_whisper import WhisperModel
+            except ImportError:
+                raise CallbackError("the whisper engine needs faster-whisper: pip install faster-whisper") from None
+            try:
+                model = WhisperModel(str(files.path), device="cpu", compute_type="int8",
+                                     cpu_threads=min(4, os.cpu_count() or 1))
+            except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError with a long message
+                first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+                raise CallbackError(f"the Whisper model {describe(files)} could not be loaded ({first})") from None
+            backend = cls(files, model)
+            cls._loaded[key] = backend
+            return backend
+
+    def transcribe(self, audio: Audio, hints: Hints = Hints(), words: bool = False) -> Transcript:
+        """What was said in `audio`; noise alone gives an empty transcript. Word times (words=True) are in
+        seconds from the start of `audio`."""
+        audio = audio.to_rate(SPEECH_RATE)
+        regions = speech_regions(audio, pad=SPEECH_PAD)
+        if not regions:
+            return Transcript("", (), final=True)
+        speech = only_speech(audio, regions)
+        if not words and speech.duration <= SHORT_SPEECH_SECONDS:
+            return self._short(speech, hints).transcript
+        with self._lock:
+            segments, _ = self._model.transcribe(
+                speech.samples.astype(np.float32) / 32768.0,
+                language="en",
+                beam_size=5,
+                temperature=0.0,
+                condition_on_previous_text=False,
+                without_timestamps=not words,
+                word_timestamps=words,
+                vad_filter=False,
+                hotwords=hints.hotwords(),
+                initial_prompt=hints.prompt(),
+            )
+            segments = list(segments)
+        if not words:
+            text = " ".join(segment.text.strip() for segment in segments).strip()
+            return Transcript(text, (), final=True)
+        found = [
+            Word(_clean(w.word), recording_time(w.start, regions), recording_time(w.end, regions), float(w.probability))
+            for segment in segments
+            for w in segment.words or ()
+            if _clean(w.word)
+        ]
+        return Transcript(" ".join(w.text for w in found), tuple(found), final=True)
+
+    def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "Judged":
+        """Hear `audio` freely, then score `expected` against it (see the module docstring)."""
+        audio = audio.to_rate(SPEECH_RATE)
+        regions = speech_regions(audio, pad=SPEECH_PAD)
+        if not regions:
+            return Judged(Transcript("", (), final=True), None)
+        return self._short(only_speech(audio, regions), hints, expected or None)
+
+    def _short(self, speech: Audio, hints: Hints, expected: str | None = None) -> "Judged":
+        from faster_whisper.audio import pad_or_trim
+
+        model = self._model
+        samples = speech.samples.astype(np.float32) / 32768.0
+        with self._lock:
+            tokenizer = self._tokenizer()
+            features = model.feature_extractor(samples)
+            frames = features.shape[-1]
+            window = SHORT_WINDOW_FRAMES if frames <= SHORT_WINDOW_FRAMES else 3000
+            encoded = model.encode(pad_or_trim(features, window))
+            previous = tokenizer.encode(" " + hints.prompt()) if hints.prompt() else []
+            prompt = model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hints.hotwords())
+            result = model.model.generate(
+                encoded, [prompt], beam_size=5, max_length=MAX_TOKENS, suppress_blank=True, suppress_tokens=[-1],
+            )[0]
+            tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+            text = _without_repeats(tokenizer.decode(tokens).strip())
+            fit = None
+            if expected is not None and text:
+                heard = self._token_probabilities(encoded, tokenizer, text, min(frames, window))
+                fits = [Fit(self._token_probabilities(encoded, tokenizer, line, min(frames, window)), heard)
+                        for line in _with_hesitations(expected, text)]
+                fit = max(fits, key=lambda f: (f.fits, -f.behind)) if fits else None
+        return Judged(Transcript(text, (), final=True), fit)
+
+    def _token_probabilities(self, encoded, tokenizer, text: str, frames: int) -> np.ndarray:
+        # The end of text cannot be scored this way (the alignment gives it probability 0), so a line the actor
+        # carried on past is caught by _with_hesitations instead: the reading has words the line lacks.
+        tokens = tokenizer.encode(" " + text.strip())
+        aligned = self._model.model.align(encoded, tokenizer.sot_sequence, [tokens], frames)[0]
+        return np.asarray(aligned.text_token_probs, dtype=np.float64)
+
+    def _tokenizer(self):
+        if getattr(self, "_tokenizer_cache", None) is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            self._tokenizer_cache = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
+                                              task="transcribe", language="en")
+        return self._tokenizer_cache
+
+    def submit(self, work, *arguments) -> Future:
+        """Run work(*arguments) on this model's one background thread."""
+        return self._worker.submit(work, *arguments)
+
+
+_FILLERS = {"um", "uh", "er", "ah", "hmm", "erm", "mm"}
+#: The longest word taken for a misheard hesitation ("off", "all", "now", "up", "I'm").
+HESITATION_LETTERS = 4
+
+
+def _with_hesitations(expected: str, heard: str) -> list[str]:
+    """The readings of the line to score: as written, or with "uh" wherever the reading has a word of its own.
+
+    An actor's "uh" is not an error (the line check forgives fillers), but Whisper writes it as a short word
+    ("the off man" for "the, uh, man"; "have enough slept" for "haven't, uh, slept"), and the written line,
+    with nothing there, then fits the audio badly. Where the reading has words the line lacks, only these
+    variants are scored, never the plain line, and only when each such word is short enough to be a misheard
+    hesitation: "You kept the light on tonight for me" must not fit "You kept the light on for me", and a
+    real added word ("really") is never taken for an "uh" (measured: in a reverberant room it was).
+    [] when there is nothing the line can fairly be scored as.
+    """
+    from difflib import SequenceMatcher
+
+    said = expected.split()
+    got = heard.split()
+    matcher = SequenceMatcher(a=[_bare(w) for w in said], b=[_bare(w) for w in got], autojunk=False)
+    before: list[str] = []  # the filler put before the words it displaced
+    after: list[str] = []  # or after them
+    changed = False
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "replace" and not _could_be_misheard(got[b0:b1], said[a0:a1]):
+            return []
+        surplus = (b1 - b0) - (a1 - a0)
+        if tag in ("insert", "replace") and surplus > 0:
+            extra = got[b0:b1] if tag == "insert" else sorted(got[b0:b1], key=lambda w: len(_bare(w)))[:surplus]
+            if surplus > 2 or any(len(_bare(w)) > HESITATION_LETTERS and _bare(w) not in _FILLERS for w in extra):
+                return []
+            filler = next((w for w in got[b0:b1] if _bare(w) in _FILLERS), "uh,")
+            before += [filler] * surplus + said[a0:a1]
+            after += said[a0:a1] + [filler] * surplus
+            changed = True
+        else:
+            before += said[a0:a1]
+            after += said[a0:a1]
+    if not changed:
+        return [expected]
+    return list(dict.fromkeys([" ".join(before), " ".join(after)]))
+
+
+def _could_be_misheard(heard: list[str], expected: list[str]) -> bool:
+    """Whether the reading's words in place of the line's could be Whisper mishearing them: each content word
+    it wrote there resembles one of the line's (measured: "miss"/"missed" 0.93, "left"/"slept" 0.78 in
+    Jaro-Winkler), or is short enough to be a hesitation. "really depicts" for "to fix" is not: it let a
+    take with an added "really" fit the line in a reverberant room."""
+    import jellyfish
+
+    from assistant.linecheck.lexicon import FUNCTION_WORDS
+
+    for word in map(_bare, heard):
+        if word in FUNCTION_WORDS or word in _FILLERS or len(word) <= HESITATION_LETTERS - 1:
+            continue
+        if max((jellyfish.jaro_winkler_similarity(word, _bare(e)) for e in expected), default=0.0) < 0.7:
+            return False
+    return True
+
+
+def _without_repeats(text: str) -> str:
+    """Whisper in a short window sometimes says a phrase twice over ("fix it We have until Friday to fix
+    it"); the repeat is its own, not the actor's (measured on noisy takes where the voice said it once)."""
+    words = text.split()
+    for size in range(len(words) // 2, 2, -1):
+        tail, before = words[-size:], words[-2 * size : -size]
+        if [_bare(w) for w in tail] == [_bare(w) for w in before]:
+            return _without_repeats(" ".join(words[:-size]))
+    return text
+
+
+def _clean(word: str) -> str:
+    return word.strip()
+
+
+class WhisperRecognizer:
+    """Whisper behind the streaming Recognizer protocol: it keeps what it is fed and hears it on finish().
+
+    Partials stay empty (Whisper has none), so a live loop on this engine ends utterances on silence alone.
+    A vocabulary is given to Whisper as a prompt, and the transcript keeps only the vocabulary's words, as
+    Vosk does without a grammar.
+    """
+
+    engine = "whisper"
+    sample_rate = SPEECH_RATE
+
+    def __init__(self, backend: WhisperBackend, vocabulary: Vocabulary | None, names: Sequence[str] = ()) -> None:
+        self._backend = backend
+        self._vocabulary = vocabulary
+        expected = tuple(" ".join(entry) for entry in vocabulary.entries) if vocabulary else ()
+        self._hints = Hints(tuple(names), expected)
+        self._whole = WholeSamples()
+        self._pieces: list[bytes] = []
+
+    def feed(self, pcm: bytes) -> Transcript:
+        pcm = self._whole.take(pcm)
+        if pcm:
+            self._pieces.append(pcm)
+        return Transcript("", (), final=False)
+
+    def finish(self) -> Transcript:
+        samples = np.frombuffer(b"".join(self._pieces), dtype="<i2")
+        self.reset()
+        heard = self._backend.transcribe(Audio(samples.copy(), SPEECH_RATE), self._hints, words=True)
+        if self._vocabulary is None:
+            return heard
+        kept = self._vocabulary.filter([Word(_bare(w.text), w.start, w.end, w.confidence) for w in heard.words])
+        return Transcript(" ".join(w.text for w in kept), tuple(kept), final=True)
+
+    def reset(self) -> None:
+        self._pieces = []
+        self._whole.clear()
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
