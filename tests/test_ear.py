@@ -23,7 +23,6 @@ from assistant.audio.buffers import BufferSpeaker
 from assistant.audio.pcm import Audio
 from assistant.audio.rooms import VOICE_DBFS, RoomNoise, at_level
 from assistant.audio.virtual_actor import VirtualActor
-from assistant.errors import CallbackError
 from assistant.script import load_script
 from assistant.session.events import EventLog, read_events
 from assistant.session.run import Rehearsal, RunOptions, select_lines

@@ -18,8 +18,7 @@ from assistant.session.events import EventLog, read_events
 from assistant.session.listen import Timing
 from assistant.session.run import Rehearsal, RunOptions, select_lines
 from assistant.session.virtual_part import ScenePart
-from assistant.speech.engines import load_engine
-from assistant.speech.hearing import Ear, open_ear
+from assistant.speech.hearing import open_ear
 from assistant.speech.voices import NaturalVoice, cue_voices
 
 DEMO = Path(str(resources.files("assistant") / "data" / "demo_scene.txt"))

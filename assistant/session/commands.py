@@ -25,6 +25,7 @@ COMMAND_PHRASES: dict[str, str] = {
     "skip": "skip",
     "skip it": "skip",
     "next line": "skip",
+    "let's skip": "skip",  # Whisper hears a lone "skip" so now and then (measured on Piper's male voice)
     "back": "back",
     "go back": "back",
     "pause": "pause",
