@@ -293,7 +293,7 @@ def test_cli_list_shows_models_and_the_auto_choice(tmp_path):
     result = run_cli("list", env={models.MODEL_PATH_ENV: str(model), "XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr
     assert f"my-model  {model}  [VOSK_MODEL_PATH]  complete" in result.stdout
-    assert f"--engine auto uses: vosk with {model} (from VOSK_MODEL_PATH)" in result.stdout
+    assert f"live (follows you word by word): vosk with {model} (from VOSK_MODEL_PATH)" in result.stdout
 
 
 def test_cli_list_available_reads_the_model_list(server):
