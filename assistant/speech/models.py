@@ -104,6 +104,40 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+class VerifiedFolders:
+    """Model folders that passed a slow check (a trial load, a hash), by fingerprint, kept across runs in the
+    user's cache, so the check runs once per model rather than once per session."""
+
+    def __init__(self, filename: str) -> None:
+        self._filename = filename
+
+    def _file(self) -> Path:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "callback" / self._filename
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._file().read_text())
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def contains(self, folder: Path) -> bool:
+        return self._read().get(str(Path(folder).resolve())) == fingerprint(folder)
+
+    def add(self, folder: Path) -> None:
+        data = self._read()
+        data[str(Path(folder).resolve())] = fingerprint(folder)
+        target = self._file()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False))
+            os.replace(temporary, target)
+        except OSError:
+            pass  # an unwritable cache only means the check runs again next time
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Where models are looked for
 # --------------------------------------------------------------------------------------------------------------

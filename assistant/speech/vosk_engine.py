@@ -6,7 +6,6 @@ engines.py explains the measured pitfalls this module works around.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from assistant.speech.engines import (
     no_known_words_error,
     unknown_words_notice,
 )
-from assistant.speech.models import fingerprint, model_problem, supports_grammar
+from assistant.speech.models import VerifiedFolders, fingerprint, model_problem, supports_grammar
 from assistant.speech.recognizer import Transcript, Word
 
 SAMPLE_RATE = 16000
@@ -79,9 +78,9 @@ class VoskBackend:
         backend = cls._loaded.get(key)
         if backend is not None:
             return backend
-        if not _VerifiedModels.contains(key):
+        if not _VERIFIED.contains(path):
             _probe(path)
-            _VerifiedModels.add(key)
+            _VERIFIED.add(path)
 
         import vosk
 
@@ -234,42 +233,9 @@ def _kaldi_reason(stderr: str) -> str:
     return chosen[:200] or "no message"
 
 
-class _VerifiedModels:
-    """Model folders (path + file fingerprint) that loaded fine in a child process, kept across runs."""
-
-    @staticmethod
-    def _file() -> Path:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "callback" / "vosk-models-verified.json"
-
-    @classmethod
-    def _read(cls) -> dict[str, str]:
-        try:
-            data = json.loads(cls._file().read_text())
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    @classmethod
-    def contains(cls, key: tuple[str, str]) -> bool:
-        path, print_ = key
-        return cls._read().get(path) == print_
-
-    @classmethod
-    def add(cls, key: tuple[str, str]) -> None:
-        path, print_ = key
-        data = cls._read()
-        data[path] = print_
-        target = cls._file()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False))
-            os.replace(temporary, target)
-        except OSError:
-            pass  # an unwritable cache only means the check runs again next time
+_VERIFIED = VerifiedFolders("vosk-models-verified.json")
 
 
 def verified(path: Path) -> bool:
     """Whether this exact model folder has already loaded fine (so `model list` can say so)."""
-    return _VerifiedModels.contains((str(Path(path).resolve()), fingerprint(path)))
+    return _VERIFIED.contains(path)

@@ -194,13 +194,15 @@ def full_problem(model: WhisperFiles) -> str | None:
     problem = quick_problem(model)
     if problem:
         return problem
-    key = _fingerprint(model.path)
-    if _Verified.contains(str(model.path.resolve()), key):
+    from assistant.speech.models import VerifiedFolders
+
+    verified = VerifiedFolders("whisper-models-verified.json")
+    if verified.contains(model.path):
         return None
     for name, want in expected_files(model).items():
         if want.sha256 and (model.path / name).is_file() and _sha256(model.path / name) != want.sha256:
             return f"{name} does not match its recorded SHA-256"
-    _Verified.add(str(model.path.resolve()), key)
+    verified.add(model.path)
     return None
 
 
@@ -210,46 +212,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: data.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _fingerprint(folder: Path) -> str:
-    from assistant.speech.models import fingerprint
-
-    return fingerprint(folder)
-
-
-class _Verified:
-    """Model folders whose hashes matched, by fingerprint, kept across runs in the user's cache."""
-
-    @staticmethod
-    def _file() -> Path:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "callback" / "whisper-models-verified.json"
-
-    @classmethod
-    def _read(cls) -> dict[str, str]:
-        try:
-            data = json.loads(cls._file().read_text())
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    @classmethod
-    def contains(cls, path: str, key: str) -> bool:
-        return cls._read().get(path) == key
-
-    @classmethod
-    def add(cls, path: str, key: str) -> None:
-        data = cls._read()
-        data[path] = key
-        target = cls._file()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(data, indent=1))
-            os.replace(temporary, target)
-        except OSError:
-            pass  # an unwritable cache only means the hashes are checked again next time
 
 
 # -- downloading -----------------------------------------------------------------------------------------------
