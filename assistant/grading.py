@@ -97,8 +97,7 @@ def denoised(audio: Audio, regions: Sequence[Region]) -> Audio:
         silent = not any(r.start <= middle <= r.end for r in regions)
         pieces.append(cleaner.process(chunk.astype("<i2").tobytes(), silent))
     out = np.frombuffer(b"".join(pieces), dtype="<i2")
-    lag = DENOISE_LAG
-    return Audio(np.concatenate([out[lag:], np.zeros(lag, np.int16)]), SPEECH_RATE)
+    return Audio(np.concatenate([out[DENOISE_LAG:], np.zeros(DENOISE_LAG, np.int16)]), SPEECH_RATE)
 
 
 def room_tone(audio: Audio, seconds: float) -> Audio:

@@ -80,9 +80,9 @@ class Utterance:
         return self.ended_by == "timeout"
 
 
-#: Given the audio so far and the running transcript at a pause, start a second hearing, or return None.
-#: The future's result has a `text`.
-EarlyHearing = Callable[[Audio, str], "Future | None"]
+#: Given the audio so far, the running transcript and the seconds of speech at a pause, start a second
+#: hearing, or return None. The future's result has a `text`.
+EarlyHearing = Callable[[Audio, str, float], "Future | None"]
 
 
 class _Gate:
@@ -183,7 +183,7 @@ def listen(
                 # hearing it again now (once per pause, and not while an earlier hearing is still running).
                 # Not at every breath mid-line: a hearing started there only takes the CPU from the rest.
                 considered = len(gate.voiced)
-                started_early = early_hearing(gate.audio(), partial.text)
+                started_early = early_hearing(gate.audio(), partial.text, voiced_seconds)
                 if started_early is not None:
                     early, early_voiced = started_early, considered
         if partial.text != last_partial and partial.text:

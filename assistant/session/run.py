@@ -283,7 +283,7 @@ class Rehearsal:
                 # Nobody is answering (the actor left the room): move on rather than prompt forever.
                 self._obey("skip", index, line, prompts_given)
                 return index + 1
-            command, verdict, hearing = self._judge(heard, line)
+            command, verdict, hearing = self._judge(heard, line, number)
             if command is not None:
                 outcome = self._obey(command, index, line, prompts_given, hearing)
                 if command == "line":
@@ -304,25 +304,22 @@ class Rehearsal:
 
     # -- judging: the streaming hearing first, the strong one for whatever it rejects -------------------------
 
-    def _judge(self, heard: Utterance, line: Line) -> tuple[str | None, Verdict | None, str]:
+    def _judge(self, heard: Utterance, line: Line, number: int) -> tuple[str | None, Verdict | None, str]:
         """(command, None, hearing) for a command, else (None, verdict, hearing)."""
         turn = judge_turn(heard, line.text, self.ear, self.options.strictness, self.names)
         if turn.second is not None:
             fit = {"fit": turn.second.fit.to_dict()} if turn.second.fit else {}
-            self.events.emit("heard", line=self._own_number(line), text=turn.second.text, ended_by=heard.ended_by,
+            self.events.emit("heard", line=number, text=turn.second.text, ended_by=heard.ended_by,
                              hearing=turn.hearing, **fit)
         return turn.command, turn.verdict, turn.hearing
 
     def _early_hearing(self, expected: str):
         """Start the second hearing at a pause, unless the streaming hearing already has the line."""
-        def start(audio: Audio, partial: str):
+        def start(audio: Audio, partial: str, speech_seconds: float):
             if partial and check_line(expected, partial, self.options.strictness, self.names).ok:
                 return None
-            return self.ear.strong.submit(audio, expected, _hints(self.ear, audio.duration))
+            return self.ear.strong.submit(audio, expected, _hints(self.ear, speech_seconds))
         return start
-
-    def _own_number(self, line: Line) -> int | None:
-        return next((n for i, n in self._own_numbers.items() if self.lines[i] is line), None)
 
     def _obey(self, command: str, index: int, line: Line, prompts_given: int, hearing: str = "") -> int | None:
         """Carry out a voice command; return where to go on from, or None to listen for this line again."""

@@ -22,7 +22,7 @@ from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
 from assistant.speech.engines import SpeechEngine, load_engine
 from assistant.speech.recognizer import Transcript
-from assistant.speech.whisper_engine import Hints, Judged, WhisperBackend
+from assistant.speech.whisper_engine import Hints, Judged, WhisperBackend, without_hesitations
 from assistant.speech.whisper_models import WhisperFiles, choose_whisper, describe
 
 
@@ -133,33 +133,9 @@ def verdict_of(expected: str, judged: Judged, strictness="default", names: Seque
 
     heard = judged.transcript.text
     fits = judged.fit is not None and judged.fit.fits
-    readings = ((expected,) if fits else ()) + (_without_hesitations(expected, heard),)
+    readings = ((expected,) if fits else ()) + (without_hesitations(expected, heard),)
     verdict = check_heard(expected, heard, readings, strictness, names)
     return replace(verdict, heard=heard) if verdict.heard != heard else verdict
-
-
-#: How Whisper writes an actor's "uh" where the line has no word (measured on the take corpus: "that doesn't
-#: all make it", "the off man", "thinking of I miss", "after us I sleep", "I'm tell me"). Only these, only
-#: where the line has no word at all, and never a word that changes meaning ("not", "now", "out", "on").
-HESITATION_SPELLINGS = frozenset({"uh", "um", "ah", "er", "erm", "hmm", "mm", "all", "off", "of", "us", "up",
-                                  "an", "a", "i'm"})
-
-
-def _without_hesitations(expected: str, heard: str) -> str:
-    """The reading without the words it has where the line has none, when each is a hesitation's spelling."""
-    import re
-    from difflib import SequenceMatcher
-
-    bare = lambda word: re.sub(r"[^\w']", "", word.lower())
-    said, got = expected.split(), heard.split()
-    kept: list[str] = []
-    for tag, a0, a1, b0, b1 in SequenceMatcher(a=[bare(w) for w in said], b=[bare(w) for w in got],
-                                               autojunk=False).get_opcodes():
-        piece = got[b0:b1]
-        if tag == "insert" and all(bare(w) in HESITATION_SPELLINGS for w in piece):
-            continue
-        kept += piece
-    return " ".join(kept)
 
 
 __all__ = ["Ear", "StrongHearing", "open_ear", "verdict_of", "Hints"]
