@@ -29,6 +29,11 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("callback: stopped", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # One line, like every other error: what was wrong, and where the help is.
+        command = exc.ctx.command_path if exc.ctx is not None else "callback"
+        click.echo(f"callback: {exc.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

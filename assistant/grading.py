@@ -8,8 +8,8 @@ minutes to hear through; now it is one pass of the detector, about 1/300 of real
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -35,6 +35,8 @@ class LineGrade:
     line: Line
     verdict: Verdict
     hearing: str = ""  # the engine whose transcript the verdict was made on
+    # The stretch of recording the verdict was made on (a take worth keeping); None for a line never said.
+    audio: Audio | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         return {"line": self.line_number, "source_line": self.line.source_line, **self.verdict.to_dict(),
@@ -125,10 +127,11 @@ def grade_line(
 ) -> LineGrade:
     if ear.strong is not None and ear.strong.available():
         judged = ear.strong.judge(audio, line.text, ear.hints())
-        return LineGrade(line_number, line, verdict_of(line.text, judged, strictness, ear.names), ear.strong.name)
+        return LineGrade(line_number, line, verdict_of(line.text, judged, strictness, ear.names), ear.strong.name,
+                         audio)
     hearing, heard = hear(ear, audio)
     verdict = check_heard(line.text, heard.text, heard.alternatives, strictness, ear.names)
-    return LineGrade(line_number, line, verdict, hearing)
+    return LineGrade(line_number, line, verdict, hearing, audio)
 
 
 def grade_tape(
@@ -137,13 +140,15 @@ def grade_tape(
     lines: Sequence[Line],
     strictness: Strictness = "default",
     progress: bool | None = None,
+    on_grade: Callable[[LineGrade], None] = lambda graded: None,
 ) -> list[LineGrade]:
     """Grade a self-tape that runs a role's lines in order, each line judged on the words heard for it.
 
     The tape's speech is transcribed with word times to find where each line was said; then each line's
     stretch of audio is heard again on its own, as a single take is (with the recognizer's alternatives,
     or Whisper's fit of the line). progress: None shows a bar on a terminal once grading has taken two
-    seconds.
+    seconds. on_grade is told of each line as soon as it is judged, so a long tape's history is kept line by
+    line and Ctrl-C loses only the line being heard.
     """
     from tqdm import tqdm
 
@@ -171,6 +176,7 @@ def grade_tape(
                 end = said[-1].end + _MARGIN_SECONDS
                 stretch = Audio(audio.samples[int(start * audio.rate) : int(end * audio.rate)], audio.rate)
                 grades.append(grade_line(ear, stretch, line, number, strictness))
+            on_grade(grades[-1])
             bar.update(1)
     return grades
 

@@ -4,8 +4,9 @@
 
 Runs a scene with the virtual actor in real time, once ending lines the script's way (the transcript has
 reached the line's last words, then a short silence) and once waiting for the recognizer's own endpoint.
-Prints p50 and p95 of the gap, the recognizer's real-time factor, the time from start to the first cue and
-the peak memory. People leave about 200 ms between turns; the targets are p50 <= 250 ms, p95 <= 450 ms.
+Prints p50 and p95 of the gap, the recognizer's real-time factor (from the stream's `recognized` events), the
+time the practice history's commit adds to each judged line, the time from start to the first cue and the
+peak memory. People leave about 200 ms between turns; the targets are p50 <= 250 ms, p95 <= 450 ms.
 With --actor-noise the virtual actor speaks in a room humming and hissing at that level (dBFS). Also
 prints which hearing gave each final verdict, and every line whose final verdict was not "ok".
 """
@@ -24,51 +25,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import take_corpus  # noqa: E402
 
+from assistant.actor import ScenePart
 from assistant.audio.buffers import BufferSpeaker
 from assistant.audio.rooms import RoomNoise
-from assistant.audio.virtual_actor import VirtualActor
+from assistant.events import EventType
+from assistant.history import Store
+from assistant.history.recorder import HistoryRecorder, ScriptIdentity
 from assistant.script import load_script
-from assistant.session.events import EventLog
 from assistant.session.run import Rehearsal, RunOptions, select_lines
-from assistant.session.virtual_part import ScenePart
+from assistant.session.runtime import ActorSetup, build_runtime
 from assistant.speech.hearing import open_ear
-from assistant.speech.voices import NaturalVoice, cue_voices
-
-
-class TimedEngine:
-    """Passes recognizers through, adding up how long they spend on how much audio."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.name = engine.name
-        self.description = engine.description
-        self.busy = 0.0
-        self.audio = 0.0
-
-    def recognizer(self, vocabulary=None):
-        return _TimedRecognizer(self.engine.recognizer(vocabulary), self)
-
-
-class _TimedRecognizer:
-    def __init__(self, inner, clock: TimedEngine):
-        self._inner, self._clock = inner, clock
-        self.engine, self.sample_rate = inner.engine, inner.sample_rate
-
-    def feed(self, pcm):
-        started = time.perf_counter()
-        result = self._inner.feed(pcm)
-        self._clock.busy += time.perf_counter() - started
-        self._clock.audio += len(pcm) / 2 / self.sample_rate
-        return result
-
-    def finish(self):
-        started = time.perf_counter()
-        result = self._inner.finish()
-        self._clock.busy += time.perf_counter() - started
-        return result
-
-    def reset(self):
-        self._inner.reset()
+from assistant.speech.voices import cue_voices
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -81,44 +48,44 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
     started = time.monotonic()
     script = load_script(script_path)
     ear = open_ear(engine_name, names=list(script.roles()))
-    engine = TimedEngine(ear.live)
-    ear.live = engine
     lines, numbers = select_lines(script.lines, role)
     others = sorted({line.speaker for line in lines if line.speaker != role})
     voices = cue_voices([*others, "CALLBACK"])
     prompter = voices.pop("CALLBACK")
-    events = EventLog()
     room = RoomNoise(noise, seed=seed) if noise is not None else None
-    actor = VirtualActor(NaturalVoice(), ScenePart(seed=seed), events, realtime=True, room=room, seed=seed)
-    rehearsal = Rehearsal(
-        lines, ear, voices, prompter, BufferSpeaker(realtime=True), actor, events,
-        RunOptions(role=role, wait_for_engine=wait_for_engine, on_miss="note"),
-        names=list(script.roles()), line_numbers=numbers,
-    )
-    rehearsal.prepare()
-    rehearsal.run()
+    # The CLI's own runtime, with the virtual actor in real time: everything measured is read off the stream.
+    # A real history file, as the CLI keeps one: its commits are part of every judged line's turn.
+    history = HistoryRecorder(Store(Path(tempfile.mkdtemp(prefix="callback-turns-")) / "callback.db"),
+                              ScriptIdentity.of_file(script_path))
+    runtime = build_runtime(ear=ear, speaker=BufferSpeaker(realtime=True), voice=prompter, history=history,
+                            actor=ActorSetup(ScenePart(seed=seed), room=room, realtime=True, seed=seed))
+    rehearsal = Rehearsal(lines, voices, RunOptions(role=role, wait_for_engine=wait_for_engine, on_miss="note",
+                                                    speak_summary=False),
+                          names=list(script.roles()), line_numbers=numbers)
+    runtime.run(rehearsal).raise_if_failed()
+    timeline = runtime.events.events
 
     gaps = []
-    timeline = events.events
     for index, event in enumerate(timeline):
-        if event.type != "actor_speech_end":
+        if event.type is not EventType.ACTOR_SPEECH_END:
             continue
-        following = next((e for e in timeline[index:] if e.type in ("cue_start", "listen_start", "session_end")), None)
-        if following is not None and following.type == "cue_start":
+        following = next((e for e in timeline[index:] if e.type in (EventType.CUE_START, EventType.LISTEN_START,
+                                                                   EventType.SESSION_END)), None)
+        if following is not None and following.type is EventType.CUE_START:
             gaps.append(following.t - event.t)
-    first_cue = next(e.t for e in timeline if e.type == "cue_start")
-    verdicts = [e.data["result"] for e in timeline if e.type == "verdict"]
-    hearings = [e.data.get("hearing", "") for e in timeline if e.type == "verdict"]
-    misses = [(e.data["expected"], e.data["heard"], e.data.get("hearing")) for e in timeline
-              if e.type == "verdict" and e.data["result"] != "ok"]
+    first_cue = next(e.t for e in timeline if e.type is EventType.CUE_START)
+    verdicts = runtime.events.of_type(EventType.VERDICT)
+    live = [e for e in runtime.events.of_type(EventType.RECOGNIZED) if e.hearing == ear.live.name]
+    misses = [(e.expected, e.heard, e.hearing) for e in verdicts if not e.ok]
     return {
-        "hearings": hearings,
+        "hearings": [e.hearing for e in verdicts],
         "misses": misses,
         "gaps": gaps,
-        "rtf": engine.busy / max(engine.audio, 1e-9),
+        "rtf": sum(e.busy_seconds for e in live) / max(sum(e.audio_seconds for e in live), 1e-9),
         "first_cue": first_cue - started,
-        "ok": verdicts.count("ok"),
+        "ok": sum(e.ok for e in verdicts),
         "judged": len(verdicts),
+        "history_writes": history.write_seconds,
     }
 
 
@@ -139,11 +106,12 @@ def main() -> None:
                                                    ("engine", "recognizer endpoint", True))
              if key in args.modes.split(",")]
     for label, wait in modes:
-        gaps, rtfs, firsts, ok, judged, hearings, misses = [], [], [], 0, 0, [], []
+        gaps, rtfs, firsts, ok, judged, hearings, misses, writes = [], [], [], 0, 0, [], [], []
         for seed in range(args.runs):
             result = one_run(args.engine, args.script, args.role, wait, seed, args.actor_noise)
             hearings += result["hearings"]
             misses += result["misses"]
+            writes += result["history_writes"]
             gaps += result["gaps"]
             rtfs.append(result["rtf"])
             firsts.append(result["first_cue"])
@@ -155,6 +123,9 @@ def main() -> None:
             print(f"gap actor_speech_end -> cue_start: p50 {1000 * percentile(gaps, 0.5):.0f} ms, "
                   f"p95 {1000 * percentile(gaps, 0.95):.0f} ms, max {1000 * max(gaps):.0f} ms")
         print(f"recognizer real-time factor {statistics.mean(rtfs):.3f}")
+        if writes:
+            print(f"history write per judged line: p50 {1000 * statistics.median(writes):.2f} ms, "
+                  f"p95 {1000 * percentile(writes, 0.95):.2f} ms")
         print(f"start to first cue {statistics.mean(firsts):.2f} s")
         print(f"lines judged ok {ok} of {judged}; final verdict by " +
               ", ".join(f"{name} {hearings.count(name)}" for name in sorted(set(hearings))))

@@ -29,7 +29,7 @@ from assistant.audio.pcm import Audio  # noqa: E402
 from assistant.audio.rooms import VOICE_DBFS, at_level, hiss  # noqa: E402
 from assistant.session.answering import heard_answer  # noqa: E402
 from assistant.session.commands import COMMAND_WORDS, MAX_COMMAND_WORDS, heard_command  # noqa: E402
-from assistant.session.events import EventLog  # noqa: E402
+from assistant.events import EventStream, ListenStart  # noqa: E402
 from assistant.session.listen import Timing, listen  # noqa: E402
 from assistant.session.run import judge_turn  # noqa: E402
 from assistant.speech.hearing import open_ear  # noqa: E402
@@ -57,13 +57,15 @@ def recording(cast, voice: str, text: str, pace: float, noise: float, seed: int)
 
 
 def hear(ear, audio: Audio, commands, dictation, answers):
-    events = EventLog()
+    events = EventStream()
     as_command = listen(WavMicrophone(audio, realtime=False, trailing_silence=2.0), dictation, events,
-                        commands=commands, is_command=lambda text: heard_command(text, "", AWAITED) is not None,
+                        ListenStart("line", expected=AWAITED),
+                        cross_check=commands, is_command=lambda text: heard_command(text, "", AWAITED) is not None,
                         max_command_words=MAX_COMMAND_WORDS)
     turn = judge_turn(as_command, AWAITED, ear)
     as_answer = listen(WavMicrophone(audio, realtime=False, trailing_silence=2.0), answers, events,
-                       commands=dictation, timing=Timing(short_silence=0.3, long_silence=1.0, max_utterance=6.0))
+                       ListenStart("answer"), cross_check=dictation,
+                       timing=Timing(short_silence=0.3, long_silence=1.0, max_utterance=6.0))
     answer, _, _ = heard_answer(as_answer, ear, cross_check=True)
     return turn.command, answer, turn
 

@@ -10,6 +10,8 @@ extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
 packages=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 python3-venv python3-pip)
+# The tests open the practice report in a real headless browser.
+[ -n "$extras" ] && packages+=(chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

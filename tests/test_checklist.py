@@ -22,7 +22,7 @@ from assistant.answers import PHRASES, Answer, interpret
 from assistant.checklist_items import load_checklist
 from assistant.cli import cli
 from assistant.commands import COMMANDS
-from assistant.session.events import read_events
+from assistant.events import read_events
 
 SEED_QUESTIONS = [
     "Did I refine my character's intention and emotional beats?",
@@ -92,12 +92,12 @@ def test_every_kind_of_answer_through_the_real_engines(home):
     heard = [e["answer"] for e in events if e["type"] == "answer"]
     assert heard == ["yes", "repeat", "no", "yes", "unclear", "back", "no", "no", "skip", "yes"]
     # One answer per question asked: the unclear one consumed an answer and was asked again.
-    prompts = [e for e in events if e["type"] in ("question", "offer")]
-    assert [(e["type"], e["index"], e["attempt"]) for e in prompts[4:6]] == [("question", 2, 1), ("question", 2, 2)]
+    prompts = [e for e in events if e["type"] == "prompt_start" and e["kind"] in ("question", "offer")]
+    assert [(e["kind"], e["index"], e["attempt"]) for e in prompts[4:6]] == [("question", 2, 1), ("question", 2, 2)]
     assert prompts[5]["text"].startswith("Sorry, I didn't catch that.")
     assert sum(e["type"] == "listen_start" for e in events) == 10
     # Saying yes to the drill offer points at the drill command.
-    follow_ups = [e["text"] for e in events if e["type"] == "follow_up"]
+    follow_ups = [e["text"] for e in events if e["type"] == "prompt_start" and e["kind"] == "follow_up"]
     assert any("callback drill" in text for text in follow_ups)
 
 
@@ -121,7 +121,7 @@ def test_when_the_answers_run_out_the_question_is_asked_again_then_the_session_e
     assert answers_of(report) == [(SEED_QUESTIONS[0], "yes")]
     assert report["ended"] == "silence"
     # The second question: asked, then asked again twice after silence, then the session ends.
-    asked = [(e["index"], e["attempt"]) for e in events if e["type"] == "question"]
+    asked = [(e["index"], e["attempt"]) for e in events if e["type"] == "prompt_start" and e["kind"] == "question"]
     assert asked == [(0, 1), (1, 1), (1, 2), (1, 3)]
     assert [e["answer"] for e in events if e["type"] == "answer"] == ["yes", "silence", "silence", "silence"]
 
@@ -155,7 +155,8 @@ def test_ctrl_c_saves_the_answers_so_far_and_prints_them(home):
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if events.exists() and sum(e["type"] == "question" for e in read_events(events)) >= 3:
+        if events.exists() and sum(e["type"] == "prompt_start" and e["kind"] == "question"
+                                   for e in read_events(events)) >= 3:
             break  # the third question is out, and nobody will answer it for a long while
         time.sleep(0.1)
     process.send_signal(signal.SIGINT)
@@ -180,7 +181,7 @@ def test_grounding_counts_the_box_and_speaks_affirmations(home):
     assert outcome["stopped"] is False and outcome["rounds"] >= 1
     assert outcome["seconds"] >= 12  # at least the 0.2 minutes asked for, on the session's clock
     assert outcome["affirmations"] and set(outcome["affirmations"]) <= set(load_checklist().affirmations)
-    counts = [e["text"] for e in read_events(events) if e["type"] == "prompt" and e["kind"] == "count"]
+    counts = [e["text"] for e in read_events(events) if e["type"] == "prompt_start" and e["kind"] == "count"]
     assert counts[:16] == ["Breathe in", "two", "three", "four", "Hold", "two", "three", "four",
                            "Breathe out", "two", "three", "four", "Hold", "two", "three", "four"]
 
@@ -208,25 +209,23 @@ def test_every_synonym_spoken_through_the_real_engines():
     Heard as "repeat" or as unclear only means the question is asked again, which the actor notices and
     answers again; heard as another yes/no/skip/back/stop would be a wrong answer saved or a session ended.
     """
-    from assistant.answers import vocabulary
-    from assistant.audio.virtual_actor import VirtualActor
+    from assistant.audio.buffers import BufferSpeaker
     from assistant.session.checklist import AnswerTiming, ChecklistFlow, ChecklistSession, Prompt
-    from assistant.session.events import EventLog
+    from assistant.session.runtime import ActorSetup, build_runtime
     from assistant.speech.engines import load_engine
-    from assistant.speech.voices import NaturalVoice
+    from assistant.speech.hearing import Ear
+    from assistant.speech.voices import EspeakVoice
 
     not_answers = ["purple elephant", "I'm not sure", "I don't know", "no idea", "maybe later"]
     phrases = [phrase for phrases in PHRASES.values() for phrase in phrases] + not_answers
     engine = load_engine("auto")
-    events = EventLog()
     queue = list(phrases)
-    actor = VirtualActor(NaturalVoice(), lambda event: queue.pop(0) if queue else None, events, realtime=False)
-    session = ChecklistSession(
-        flow=ChecklistFlow(load_checklist().items), say=lambda text: None, microphone=actor,
-        recognizer=engine.recognizer(vocabulary=vocabulary()), dictation=engine.recognizer(), events=events,
-        timing=AnswerTiming(start_timeout=1.5),
-    )
-    heard = {phrase: session.hear_answer(Prompt("", "question", 0, 1)) for phrase in phrases}
+    # The streaming engine alone (no second hearing): what the actor meets when Whisper is not there.
+    runtime = build_runtime(ear=Ear(engine, None), speaker=BufferSpeaker(), voice=EspeakVoice("en-us"),
+                            actor=ActorSetup(lambda event: queue.pop(0) if queue else None, realtime=False))
+    session = ChecklistSession(ChecklistFlow(load_checklist().items), AnswerTiming(start_timeout=1.5))
+    session.attach(runtime)
+    heard = {phrase: session.hear_answer(Prompt("", "question", 0, 1))[1] for phrase in phrases}
     print(engine.name, {phrase: getattr(answer, "value", answer) for phrase, answer in heard.items()})
 
     meant = {phrase: interpret(phrase) for phrase in phrases}

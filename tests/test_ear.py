@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections import deque
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -19,16 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio.buffers import BufferSpeaker
 from assistant.audio.pcm import Audio
 from assistant.audio.rooms import VOICE_DBFS, RoomNoise, at_level
-from assistant.audio.virtual_actor import VirtualActor
-from assistant.script import load_script
-from assistant.session.events import EventLog, read_events
-from assistant.session.run import Rehearsal, RunOptions, select_lines
+from assistant.events import read_events
 from assistant.speech.engines import load_engine
 from assistant.speech.hearing import open_ear
-from assistant.speech.voices import NaturalVoice, cue_voices
+from assistant.speech.voices import NaturalVoice
+from scene_helpers import Scripted, rehearse
 from assistant.speech.whisper_models import package_model
 
 pytestmark = pytest.mark.slow
@@ -125,34 +121,15 @@ def test_a_line_in_a_humming_room_is_judged_on_what_was_said(voice, tmp_path, sa
 # -- the live loop in a room -----------------------------------------------------------------------------
 
 
-class Scripted:
-    def __init__(self, plan: dict[int, list[str]]):
-        self.plan = {number: deque(items) for number, items in plan.items()}
-
-    def __call__(self, event):
-        if event.data.get("paused"):
-            return "Resume."
-        number = event.data.get("line")
-        if number in self.plan and self.plan[number]:
-            return self.plan[number].popleft()
-        return event.data.get("expected")
-
-
 def rehearse_in_room(voice, part, noise: float):
-    script = load_script(DEMO)
-    lines, numbers = select_lines(script.lines, "MAYA")
-    events = EventLog()
-    ear = open_ear("auto", names=list(script.roles()))
-    actor = VirtualActor(voice, part, events, realtime=False, room=RoomNoise(noise, seed=2), seed=2)
-    chosen = cue_voices(["THEO", "CALLBACK"])
-    rehearsal = Rehearsal(lines, ear, {"THEO": chosen["THEO"]}, chosen["CALLBACK"], BufferSpeaker(), actor, events,
-                          RunOptions(role="MAYA"), names=list(script.roles()), line_numbers=numbers)
-    return events, rehearsal.run()
+    events, summary, _ = rehearse(open_ear("auto", names=["MAYA", "THEO"]), Scripted(part, resume="Resume."),
+                                  voice, room=RoomNoise(noise, seed=2))
+    return events, summary
 
 
 def test_in_a_humming_room_right_lines_pass_a_slip_is_caught_and_bare_commands_work(voice):
     """At -40 dBFS: line 2 said with "kept" swapped, a bare "Skip." on line 3, then the rest said right."""
-    events, summary = rehearse_in_room(voice, Scripted({2: ["You left the light on for me."], 3: ["Skip."]}), -40)
+    events, summary = rehearse_in_room(voice, {2: ["You left the light on for me."], 3: ["Skip."]}, -40)
     verdicts = {e.data["line"]: e.data for e in events.of_type("verdict")}
     commands = [(e.data["name"], e.data["line"]) for e in events.of_type("command")]
     assert ("skip", 3) in commands
@@ -166,13 +143,13 @@ def test_in_a_humming_room_right_lines_pass_a_slip_is_caught_and_bare_commands_w
 
 @pytest.mark.parametrize("word, command", [("Stop.", "stop"), ("Pause.", "pause"), ("Back.", "back")])
 def test_a_bare_command_word_in_a_hissing_room_is_obeyed(voice, word, command):
-    events, _ = rehearse_in_room(voice, Scripted({2: [word]}), -45)
+    events, _ = rehearse_in_room(voice, {2: [word]}, -45)
     assert (command, 2) in [(e.data["name"], e.data.get("line")) for e in events.of_type("command")]
 
 
 def test_a_line_that_merely_contains_a_command_word_is_a_line(voice, tmp_path):
     """"Ask me again tomorrow..." holds "again"; a wrong line holding "stop" is a slip, not a command."""
-    events, _ = rehearse_in_room(voice, Scripted({2: ["Please stop the light for me."]}), -40)
+    events, _ = rehearse_in_room(voice, {2: ["Please stop the light for me."]}, -40)
     names = [e.data["name"] for e in events.of_type("command")]
     assert "again" not in names and "stop" not in names
     verdicts = {e.data["line"]: e.data["result"] for e in events.of_type("verdict")}

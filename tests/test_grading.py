@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import take_corpus  # noqa: E402
 
 from assistant.audio.pcm import Audio, read_wav  # noqa: E402
+from assistant.errors import CallbackError  # noqa: E402
+from assistant.events import read_events  # noqa: E402
 from assistant.grading import grade_tape  # noqa: E402
+from assistant.history.database import Store  # noqa: E402
 from assistant.script import load_script  # noqa: E402
 from assistant.speech.hearing import open_ear  # noqa: E402
 
@@ -29,9 +36,26 @@ def corpus(tmp_path_factory):
     return folder, script, takes
 
 
-def grade(*arguments: str) -> subprocess.CompletedProcess:
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    """Every grade is kept in a history: a test's goes to a folder of its own, never the user's."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CALLBACK_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="module")
+def one_take(tmp_path_factory):
+    """One plainly spoken take of MAYA's first line, for what needs a real take but not a corpus."""
+    folder = tmp_path_factory.mktemp("one-take")
+    script, takes = take_corpus.build(folder, lines=1, kinds=["exact"], conditions=["quiet"])
+    return folder / takes[0].file, script
+
+
+def grade(*arguments: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "assistant", "grade", *arguments], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "assistant", "grade", *arguments], capture_output=True, text=True, timeout=120,
+        env=env,
     )
 
 
@@ -123,6 +147,7 @@ def test_grade_tape_keeps_a_readers_cue_out_of_the_lines(corpus):
         ("take", ["--role", "MAYA", "--line", "99"], "--line"),
         ("take", ["--role", "MAYA", "--engine", "vosk", "--model", "/no/such/model"], "/no/such/model"),
         ("take", ["--role", "MAYA", "--engine", "vosk", "--model", "CORRUPT"], "model"),
+        ("take", ["--role", "MAYA", "--save-takes", "--no-history"], "--save-takes"),
     ],
 )
 def test_bad_input_is_one_line_and_non_zero(corpus, tmp_path, make, arguments, message):
@@ -141,3 +166,90 @@ def test_bad_input_is_one_line_and_non_zero(corpus, tmp_path, make, arguments, m
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+@pytest.mark.slow
+def test_a_graded_line_is_kept_in_the_history_with_its_take(one_take, home, tmp_path):
+    take, script = one_take
+    log = tmp_path / "events.jsonl"
+    result = grade(str(take), "--script", str(script), "--role", "maya", "--line", "1", "--save-takes",
+                   "--events", str(log))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("line 1: ok")  # what is printed is unchanged
+
+    [attempt] = Store().attempts("MAYA")
+    assert (attempt.line_number, attempt.verdict, attempt.hearing) == (1, "ok", "whisper")
+    assert "slept since tuesday" in attempt.heard.lower()
+    assert attempt.session_kind == "grade" and attempt.script_path == str(script.resolve())
+    kept = soundfile.info(attempt.take_path)
+    assert abs(kept.duration - read_wav(take).duration) < 0.01  # the whole take, as recorded
+    [session] = Store().sessions("grade")
+    assert session.outcome == "finished" and session.summary["lines"] == 1 and session.summary["right"] == 1
+
+    types = [event["type"] for event in read_events(log)]
+    assert types == ["session_start", "verdict", "session_end"]
+    assert read_events(log)[0]["history"] == str(home / "callback.db")
+
+
+@pytest.mark.slow
+def test_a_self_tape_keeps_every_line_and_only_the_takes_that_were_said(one_take):
+    take, script = one_take
+    result = grade(str(take), "--script", str(script), "--role", "MAYA", "--save-takes")
+    assert result.returncode == 0, result.stderr
+    attempts = Store().attempts("MAYA")
+    assert [a.line_number for a in attempts] == list(range(1, 13))  # the role's twelve lines, in order
+    assert attempts[0].verdict == "ok" and attempts[0].take_path
+    assert all(a.verdict == "missed" and a.take_path is None for a in attempts[1:])  # never said: nothing to keep
+    assert Store().sessions("grade")[0].summary["right"] == 1
+
+
+@pytest.mark.slow
+def test_no_history_keeps_nothing_and_says_so(one_take, home):
+    take, script = one_take
+    result = grade(str(take), "--script", str(script), "--role", "MAYA", "--line", "1", "--no-history")
+    assert result.returncode == 0, result.stderr
+    assert "line 1: ok" in result.stdout
+    assert "--no-history" in result.stderr and "nothing" in result.stderr
+    assert not (home / "callback.db").exists()
+
+
+def test_an_unwritable_history_fails_before_grading(one_take):
+    """Checked before the recognizer loads: the error is the history's, though the model named is missing too."""
+    take, script = one_take
+    env = {**os.environ, "CALLBACK_HOME": "/etc/passwd/x"}
+    result = grade(str(take), "--script", str(script), "--role", "MAYA", "--engine", "vosk", "--model",
+                   "/no/such/model", env=env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "/etc/passwd" in lines[0] and "--no-history" in lines[0], result.stderr
+
+
+def test_a_folder_given_as_the_take_is_named_as_one(one_take, tmp_path):
+    _, script = one_take
+    result = grade(str(tmp_path), "--script", str(script), "--role", "MAYA", "--line", "1")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is a folder" in lines[0] and "no such file" not in lines[0], result.stderr
+
+
+def test_nan_and_infinite_samples_read_as_silence_without_a_warning(tmp_path):
+    samples = np.full(1600, 0.25, dtype=np.float32)
+    samples[[10, 20, 30]] = [np.nan, np.inf, -np.inf]
+    path = tmp_path / "glitch.wav"
+    soundfile.write(path, samples, 16000, subtype="FLOAT")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        audio = read_wav(path)
+    assert list(audio.samples[[10, 20, 30]]) == [0, 0, 0]
+    assert np.all(np.delete(audio.samples, [10, 20, 30]) == int(0.25 * 32767))  # the rest is untouched
+
+
+def test_a_recording_of_nothing_but_nan_is_a_one_line_error(tmp_path):
+    path = tmp_path / "broken.wav"
+    soundfile.write(path, np.full(1600, np.nan, dtype=np.float32), 16000, subtype="FLOAT")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(CallbackError) as caught:
+            read_wav(path)
+    assert "\n" not in str(caught.value) and "NaN" in str(caught.value)

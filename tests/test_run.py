@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
-from collections import deque
-from importlib import resources
-from pathlib import Path
 
 import pytest
 
-from assistant.audio.buffers import BufferSpeaker
-from assistant.audio.virtual_actor import VirtualActor
-from assistant.script import load_script
-from assistant.session.events import EventLog, read_events
+import scene_helpers
+from assistant.actor import ScenePart
+from assistant.events import read_events
 from assistant.session.listen import Timing
-from assistant.session.run import Rehearsal, RunOptions, select_lines
-from assistant.session.virtual_part import ScenePart
 from assistant.speech.hearing import open_ear
 from assistant.speech.voices import NaturalVoice, cue_voices
+from scene_helpers import DEMO, ROLE, Scripted
 
-DEMO = Path(str(resources.files("assistant") / "data" / "demo_scene.txt"))
-ROLE = "MAYA"
 
 
 @pytest.fixture(scope="module")
@@ -41,42 +35,8 @@ def voices():
     return {"THEO": chosen["THEO"]}, chosen["CALLBACK"]
 
 
-class Scripted:
-    """A part that says what a test tells it for given lines, and the line itself otherwise."""
-
-    def __init__(self, plan: dict[int, list[str | None]]):
-        self.plan = {number: deque(items) for number, items in plan.items()}
-
-    def __call__(self, event):
-        if event.data.get("paused"):
-            return "Carry on."
-        number = event.data.get("line")
-        if number in self.plan and self.plan[number]:
-            return self.plan[number].popleft()
-        return event.data.get("expected")
-
-
 def rehearse(engine, actor_voice, voices, part, echo=False, timing=Timing(), **options):
-    script = load_script(DEMO)
-    lines, numbers = select_lines(script.lines, ROLE)
-    events = EventLog()
-    actor = VirtualActor(actor_voice, part, events, realtime=False)
-    speaker = BufferSpeaker()
-    if echo:
-        played = speaker.play
-
-        def play_into_room(audio):
-            played(audio)
-            actor.hear(audio)
-
-        speaker.play = play_into_room
-    cue, prompter = voices
-    rehearsal = Rehearsal(
-        lines, engine, cue, prompter, speaker, actor, events, RunOptions(role=ROLE, timing=timing, **options),
-        names=list(script.roles()), line_numbers=numbers,
-    )
-    summary = rehearsal.run()
-    return events, summary, script
+    return scene_helpers.rehearse(engine, part, actor_voice, voices, echo=echo, timing=timing, **options)
 
 
 def data(events, kind):
@@ -141,7 +101,8 @@ def test_commands_line_skip_and_stop(engine, actor_voice, voices):
     assert 2 not in judged and 4 not in judged and 5 not in judged
     assert 1 in judged and 3 in judged
     assert summary.stopped_early and summary.skipped == 1
-    assert data(events, "session_end")[-1]["stopped_early"] is True
+    end = data(events, "session_end")[-1]
+    assert end["outcome"] == "stopped" and end["summary"]["stopped_early"] is True
 
 
 def test_a_line_containing_a_command_word_is_a_line(engine, actor_voice, voices):
@@ -177,9 +138,15 @@ def test_cli_run_writes_the_event_log(tmp_path):
                    "session_end"):
         assert needed in types, needed
     assert all(isinstance(event["t"], float) for event in events)
-    assert [e["line"] for e in events if e["type"] == "verdict"][:2] == [1, 2]
-    assert all(e["result"] in ("ok", "missed") for e in events if e["type"] == "verdict")
+    assert types[0] == "session_start" and types[-1] == "session_end"
+    assert [event["t"] for event in events] == sorted(event["t"] for event in events)
+    verdicts = [e for e in events if e["type"] == "verdict"]
+    assert [e["line"] for e in verdicts][:2] == [1, 2]
+    assert all(e["result"] in ("ok", "missed") for e in verdicts)
     assert "right first time" in result.stdout
+    # What the terminal shows is what was judged, word for word.
+    for verdict in verdicts:
+        assert f"MAYA: {verdict['heard'] or '(nothing heard)'}  [{verdict['result']}]" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -187,8 +154,13 @@ def test_cli_run_writes_the_event_log(tmp_path):
     [
         (["--role", "NOBODY"], "no character"),
         (["--role", "MAYA", "--scene", "9"], "scene"),
-        (["--role", "MAYA", "--from", "4", "--to", "2"], "--from"),
+        (["--role", "MAYA", "--from", "4", "--to", "2"], "--from 4 comes after --to 2"),
+        (["--role", "MAYA", "--from", "9"], "between 1 and 5"),
+        (["--role", "MAYA", "--timeout", "0"], "--timeout"),
+        (["--role", "MAYA", "--timeout", "-3"], "--timeout"),
         (["--role", "MAYA"], "--actor virtual"),  # the default microphone: this machine has none
+        # The virtual actor is already there: the advice is about the speaker named, not --actor virtual.
+        (["--role", "MAYA", "--actor", "virtual", "--output-device", "7"], "leave out --output-device"),
     ],
 )
 def test_cli_run_bad_input_is_one_line(arguments, message):
@@ -212,3 +184,51 @@ def test_a_line_nobody_says_is_offered_then_skipped(engine, actor_voice, voices)
     assert 3 not in [v["line"] for v in data(events, "verdict")]
     assert [v["line"] for v in data(events, "verdict")][-2:] == [4, 5]
     assert summary.skipped == 1
+
+
+def test_demo_offers_only_the_options_it_uses():
+    result = subprocess.run([sys.executable, "-m", "assistant", "demo", "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0
+    for ignored in ("--actor ", "--actor-mistakes", "--actor-commands", "--input-device"):
+        assert ignored not in result.stdout
+    assert "--mistakes" in result.stdout and "--output-device" in result.stdout
+
+
+def test_focus_weak_runs_only_the_exchanges_around_the_weakest_lines(tmp_path):
+    from assistant.events import EventStream, Outcome, SessionEnd, SessionStart, Verdict
+    from assistant.history import Store
+    from assistant.history.recorder import HistoryRecorder, ScriptIdentity
+    from assistant.script import load_script
+
+    maya = [line.text for line in load_script(DEMO).lines_of(ROLE)]
+    stream = EventStream()
+    stream.subscribe(HistoryRecorder(Store(tmp_path / "callback.db"), ScriptIdentity.of_file(DEMO)))
+    stream.emit(SessionStart("run", script=str(DEMO), role=ROLE))
+    for number, text in enumerate(maya, start=1):
+        # Line 4 is missed twice before it comes; every other line is right first time.
+        for result in (["missed", "missed", "ok"] if number == 4 else ["ok"]):
+            stream.emit(Verdict(line=number, result=result, hearing="whisper", expected=text, heard=text, score=1.0))
+    stream.emit(SessionEnd("run", Outcome.FINISHED))
+    stream.close()
+
+    log = tmp_path / "focus.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "run", str(DEMO), "--role", "MAYA", "--focus", "weak", "--count", "1",
+         "--actor", "virtual", "--engine", "pocketsphinx", "--fast", "--events", str(log)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "CALLBACK_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    events = read_events(log)
+    assert [e["line"] for e in events if e["type"] == "listen_start"][:1] == [4]
+    assert {e["line"] for e in events if e["type"] == "verdict"} == {4}
+    theo = [line.text for line in load_script(DEMO).lines if line.speaker == "THEO"]
+    assert [e["text"] for e in events if e["type"] == "cue_start"] == [theo[3]]  # only the cue leading in to line 4
+
+
+def test_focus_weak_with_no_history_is_a_one_line_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "run", str(DEMO), "--role", "MAYA", "--focus", "weak", "--actor",
+         "virtual", "--fast"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "CALLBACK_HOME": str(tmp_path)})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "no practice" in result.stderr

@@ -279,7 +279,7 @@ def test_a_dropped_recognizer_hands_its_warm_decoder_to_the_next(korean_engine):
 
 
 def test_vocabulary_phrases_are_found_in_order():
-    from assistant.speech.engines import Vocabulary
+    from assistant.speech.toolkit import Vocabulary
     from assistant.speech.recognizer import Word
 
     vocabulary = Vocabulary.of(["Line", "say again", "again", "[unk]", "that's enough"])

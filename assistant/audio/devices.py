@@ -17,7 +17,7 @@ from typing import Any, Iterator, Protocol
 import numpy as np
 
 from assistant.audio.pcm import SPEECH_RATE, Audio
-from assistant.errors import CallbackError
+from assistant.errors import DeviceError
 
 #: The flag that lets a rehearsal run without audio hardware; every device error suggests it.
 HEADLESS_HINT = "run with --actor virtual to rehearse without one"
@@ -59,7 +59,7 @@ def _sounddevice() -> Any:
     try:
         import sounddevice
     except OSError as exc:  # sounddevice's way of saying the PortAudio library is missing
-        raise CallbackError(
+        raise DeviceError(
             f"audio devices need PortAudio ({exc}): apt-get install libportaudio2; or {HEADLESS_HINT}"
         ) from None
     return sounddevice
@@ -71,7 +71,7 @@ def list_devices() -> list[DeviceInfo]:
     try:
         devices = list(sd.query_devices())
     except sd.PortAudioError as exc:
-        raise CallbackError(f"cannot list audio devices ({_first_line(exc)}); {HEADLESS_HINT}") from None
+        raise DeviceError(f"cannot list audio devices ({_first_line(exc)}); {HEADLESS_HINT}") from None
     default_input, default_output = _default_index(sd, "input"), _default_index(sd, "output")
     return [
         DeviceInfo(
@@ -103,12 +103,12 @@ def _find_device(sd: Any, device: int | str | None, kind: str) -> dict[str, Any]
         info = sd.query_devices(device, kind=kind)
     except sd.PortAudioError:  # PortAudio only says "Error querying device N"
         if device is None:
-            raise CallbackError(f"no {what} found (PortAudio sees no {kind} device); {HEADLESS_HINT}") from None
-        raise CallbackError(f"no {what} with index {device}; see `callback devices`, or {HEADLESS_HINT}") from None
+            raise DeviceError(f"no {what} found (PortAudio sees no {kind} device); {HEADLESS_HINT}") from None
+        raise DeviceError(f"no {what} with index {device}; see `callback devices`, or {HEADLESS_HINT}") from None
     except ValueError as exc:  # no name matches, several do, or the device lacks that direction
-        raise CallbackError(f"no {what} matches {device!r} ({_first_line(exc)}); see `callback devices`, or {HEADLESS_HINT}") from None
+        raise DeviceError(f"no {what} matches {device!r} ({_first_line(exc)}); see `callback devices`, or {HEADLESS_HINT}") from None
     if int(info[f"max_{kind}_channels"]) < 1:
-        raise CallbackError(f"{info['name']!r} is not a {what}; see `callback devices`, or {HEADLESS_HINT}")
+        raise DeviceError(f"{info['name']!r} is not a {what}; see `callback devices`, or {HEADLESS_HINT}")
     return dict(info)
 
 
@@ -148,9 +148,9 @@ class SoundDeviceSpeaker:
             samples = np.concatenate([samples, np.zeros(int(stream.latency * rate) + 1, dtype=np.int16)])
             with stream:
                 if not finished.wait(timeout=len(samples) / rate + STALL_SECONDS):
-                    raise CallbackError(f"the speaker {self.name!r} stopped playing; {HEADLESS_HINT}")
+                    raise DeviceError(f"the speaker {self.name!r} stopped playing; {HEADLESS_HINT}")
         except sd.PortAudioError as exc:
-            raise CallbackError(f"cannot play on {self.name!r} ({_first_line(exc)}); {HEADLESS_HINT}") from None
+            raise DeviceError(f"cannot play on {self.name!r} ({_first_line(exc)}); {HEADLESS_HINT}") from None
 
     def _rate_for(self, rate: int) -> int:
         try:
@@ -180,7 +180,7 @@ class SoundDeviceMicrophone:
             )
             self._stream.start()
         except sd.PortAudioError as exc:
-            raise CallbackError(f"cannot open the microphone {self.name!r} ({_first_line(exc)}); {HEADLESS_HINT}") from None
+            raise DeviceError(f"cannot open the microphone {self.name!r} ({_first_line(exc)}); {HEADLESS_HINT}") from None
 
     def _capture_rate(self, default_rate: int) -> int:
         # Capturing at 16 kHz spares a resampling step; many devices only offer 44.1 or 48 kHz.
@@ -204,7 +204,7 @@ class SoundDeviceMicrophone:
                 if self._closed:
                     return
                 if not self._stream.active or time.monotonic() - self._last_arrival > STALL_SECONDS:
-                    raise CallbackError(f"lost the microphone {self.name!r}: it stopped sending audio; {HEADLESS_HINT}") from None
+                    raise DeviceError(f"lost the microphone {self.name!r}: it stopped sending audio; {HEADLESS_HINT}") from None
                 continue
             pcm = self._resampler.feed(block)
             if pcm:

@@ -24,7 +24,10 @@ class Audio:
 
     @classmethod
     def from_float(cls, samples: np.ndarray, rate: int) -> "Audio":
-        clipped = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
+        # NaN and +/-inf are not sound but damage (a glitch in whatever wrote the file): they become silence,
+        # as a dropout sounds. A full-scale click instead would reach the recognizer as a consonant.
+        finite = np.nan_to_num(np.asarray(samples, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        clipped = np.clip(finite, -1.0, 1.0)
         return cls((clipped * 32767).astype(np.int16), rate)
 
     @classmethod
@@ -71,11 +74,14 @@ class Audio:
 def read_wav(path: str | Path) -> Audio:
     """Read any PCM WAV (any rate, any channel count, 8/16/24/32-bit or float) as mono Audio.
 
-    Raises CallbackError with a one-line message for a missing, empty or non-WAV file.
+    Raises CallbackError with a one-line message for a missing, empty or non-WAV file, or a folder.
+    Float samples that are NaN or infinite are read as silence.
     """
     import soundfile
 
     path = Path(path)
+    if path.is_dir():
+        raise CallbackError(f"cannot read {path}: it is a folder, not a recording; give a WAV file")
     if not path.is_file():
         raise CallbackError(f"cannot read {path}: no such file")
     try:
@@ -84,6 +90,10 @@ def read_wav(path: str | Path) -> Audio:
         raise CallbackError(f"cannot read {path}: not a WAV file this program can decode ({_first_line(exc)})") from None
     if data.shape[0] == 0:
         raise CallbackError(f"cannot read {path}: the recording is empty")
+    if not np.isfinite(data).any():
+        # A few bad samples are a glitch, heard as silence; a file of nothing else is broken, and grading it
+        # would only say "heard nothing", as if the microphone had been off.
+        raise CallbackError(f"cannot read {path}: it holds no sound, only invalid samples (NaN or infinity)")
     return Audio.from_float(data.mean(axis=1), rate)
 
 

@@ -9,25 +9,12 @@ Both run with the microphone, or headless with the virtual actor (`--actor virtu
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
 
 import click
 
-from assistant.commands.options import (
-    actor_noise_option,
-    device_options,
-    engine_options,
-    open_hearing,
-    open_microphone,
-    open_speaker,
-)
+from assistant.commands.history_options import history_option, open_history
+from assistant.commands.options import actor_noise_option, device_options, engine_options, open_runtime
 from assistant.errors import CallbackError
-
-if TYPE_CHECKING:
-    from assistant.session.events import EventLog
-    from assistant.session.listen import Microphone
-    from assistant.speech.hearing import Ear
 
 #: An --answers item that says nothing: the virtual actor stays silent for that question.
 SILENT_ANSWER = "silence"
@@ -44,7 +31,7 @@ def session_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return actor_noise_option(device_options(engine_options(command)))
+    return history_option(actor_noise_option(device_options(engine_options(command))))
 
 
 @click.command()
@@ -69,62 +56,31 @@ def checklist(prep, as_json, last, answers, timeout, **settings):
     added to the built-in ones (an item with a built-in "id" rewords that one); with "mode": "replace" they
     are used instead.
     """
-    from assistant.store import Store
+    from assistant.history import Store
 
-    store = Store()
     if last:
-        _print_last(store, as_json)
+        _print_last(Store(), as_json)
         return
     script = parse_answers(answers) if answers is not None else None
     if script is not None and settings["actor"] != "virtual":
         raise CallbackError("--answers is what the virtual actor says; add --actor virtual")
 
-    from assistant.answers import vocabulary
+    from assistant.actor import AnswerPart
     from assistant.checklist_items import load_checklist
-    from assistant.session.checklist import AnswerTiming, ChecklistFlow, ChecklistSession, Interrupted
-    from assistant.store import ChecklistAnswer, now
+    from assistant.session.checklist import AnswerTiming, ChecklistFlow, ChecklistSession
 
     items = load_checklist().questions(prep)
-    io = _open_session_io(settings, AnswerPart(script or []), echo=not as_json)
-    started_at = now()
-    session = ChecklistSession(
-        flow=ChecklistFlow(items),
-        say=io.say,
-        microphone=io.microphone,
-        recognizer=io.ear.live.recognizer(vocabulary=vocabulary()),
-        dictation=io.ear.live.recognizer(),
-        events=io.events,
-        ear=io.ear,
-        timing=AnswerTiming(start_timeout=timeout),
-        on_heard=(lambda utterance, answer: None) if as_json else _echo_heard,
-    )
-
-    def save(outcome) -> str:
-        if not outcome.results:
-            return ""
-        ended_at = now()
-        rows = [ChecklistAnswer(r.item.id, r.item.question, r.answer, r.revisit) for r in outcome.results]
-        store.add_checklist(started_at, ended_at, rows, outcome.to_dict())
-        return ended_at
-
+    # Before the first question: a history that cannot be written is said now, not after the last answer.
+    history = open_history(settings)
+    runtime = _open_runtime(settings, AnswerPart(script or []), history, as_json)
+    session = ChecklistSession(ChecklistFlow(items), AnswerTiming(start_timeout=timeout))
     try:
-        outcome = session.run()
-    except Interrupted as stop:
-        # Ctrl-C: keep the answers so far and show them; the CLI then says "stopped".
-        _print_outcome(stop.outcome, as_json, save(stop.outcome))
-        io.close()
-        raise KeyboardInterrupt from None
-    except CallbackError:
-        # A device lost mid-session: keep what was answered, then report the error.
-        save(session.flow.outcome())
-        io.close()
-        raise
-    saved_at = save(outcome)
-    _print_outcome(outcome, as_json, saved_at)
-    try:
-        io.say(" ".join(outcome.spoken_summary()), echo=False)
+        ran = runtime.run(session)
     finally:
-        io.close()
+        runtime.close()
+    # Whatever ended it (the last question, "stop", Ctrl-C, a lost device), the answers given are already kept.
+    _print_outcome(ran.result, as_json, history)
+    ran.raise_if_failed()
 
 
 @click.command()
@@ -140,36 +96,25 @@ def ground(minutes, as_json, stop_after, **settings):
     if stop_after is not None and settings["actor"] != "virtual":
         raise CallbackError("--stop-after is when the virtual actor says stop; add --actor virtual")
 
-    from assistant.answers import vocabulary
+    from assistant.actor import StopPart
     from assistant.checklist_items import load_checklist
     from assistant.session.grounding import GroundingSession
-    from assistant.store import Store, now
 
     affirmations = load_checklist().affirmations
-    store = Store()
-    io = _open_session_io(settings, StopPart(stop_after), echo=not as_json, echo_counts=False)
-    started_at = now()
-    session = GroundingSession(
-        minutes=minutes,
-        affirmations=affirmations,
-        say=io.say,
-        microphone=io.microphone,
-        recognizer=io.ear.live.recognizer(vocabulary=vocabulary()),
-        dictation=io.ear.live.recognizer(),
-        events=io.events,
-        ear=io.ear,
-    )
+    history = open_history(settings)
+    runtime = _open_runtime(settings, StopPart(stop_after), history, as_json, counts=False)
     try:
-        outcome = session.run()
+        ran = runtime.run(GroundingSession(minutes=minutes, affirmations=affirmations))
     finally:
-        io.close()
-    store.add_session("ground", started_at, now(), outcome.to_dict())
+        runtime.close()
+    outcome = ran.result
     if as_json:
         click.echo(json.dumps(outcome.to_dict(), ensure_ascii=False))
     else:
-        how = "stopped early" if outcome.stopped else "done"
+        how = "stopped early" if outcome.stopped or ran.error or ran.outcome.value == "interrupted" else "done"
         click.echo(f"Grounding {how}: {outcome.rounds} round{'s' * (outcome.rounds != 1)} of box breathing, "
                    f"{outcome.seconds / 60:.1f} minutes.")
+    ran.raise_if_failed()
 
 
 # -- what the virtual actor says --------------------------------------------------------------------------
@@ -202,113 +147,31 @@ def parse_answers(text: str) -> list[str | None]:
     return said
 
 
-@dataclass
-class AnswerPart:
-    """The virtual actor's part in a checklist: the next scripted answer each time callback listens.
-    Once the answers run out it says nothing, like an actor who has walked off."""
-
-    answers: list[str | None]
-    said: list[str | None] = field(default_factory=list)
-
-    def __call__(self, event) -> str | None:
-        if len(self.said) >= len(self.answers):
-            return None
-        answer = self.answers[len(self.said)]
-        self.said.append(answer)
-        return answer
+# -- the runtime -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class StopPart:
-    """The virtual actor's part in grounding: silent, then asking to stop once, after `after` session seconds.
+def _open_runtime(settings, part, history, as_json: bool, counts: bool = True):
+    from assistant.session.printer import TerminalPrinter
 
-    It says "that's enough" rather than "stop": PocketSphinx hears hibari's lone "stop" as "the", "static" or
-    "seven" (measured), so the bare word would test the voice, not the session."""
-
-    after: float | None
-    phrase: str = "that's enough"
-    spoken: bool = False
-
-    def __call__(self, event) -> str | None:
-        if self.after is None or self.spoken or float(event.data.get("elapsed", 0.0)) < self.after:
-            return None
-        self.spoken = True
-        return self.phrase
-
-
-# -- speaker, microphone, engine ---------------------------------------------------------------------------
-
-
-@dataclass
-class SessionIO:
-    """What a voice session talks through: the event log, the engine, the microphone, and a voice to speak."""
-
-    events: EventLog
-    ear: Ear
-    microphone: Microphone
-    speak: Callable[[str], float]  # renders and plays one line, returning its length in seconds
-    echo: bool  # also print what callback says
-    echo_counts: bool = True  # print even two-word lines (off for the breathing counts)
-
-    def say(self, text: str, echo: bool | None = None) -> float:
-        if (self.echo if echo is None else echo) and (self.echo_counts or len(text.split()) > 2):
-            click.echo(f"callback: {text}")
-        return self.speak(text)
-
-    def close(self) -> None:
-        close = getattr(self.microphone, "close", None)
-        if close:
-            close()
-        self.events.close()
-
-
-def _open_session_io(settings, part, echo: bool, echo_counts: bool = True) -> SessionIO:
-    from assistant.session.events import EventLog
-    from assistant.speech.voices import EspeakVoice
-
-    events = EventLog(settings["events_path"])
-    # Devices first: a missing microphone should be said before the engine has been loaded for nothing.
-    speaker = open_speaker(settings)
-    microphone = open_microphone(settings, events, part)
-    ear = open_hearing(settings["engine"], settings["model"])
-    voice = EspeakVoice("en-us", **({"rate": settings["rate"]} if settings["rate"] else {}))
-    rendered: dict[str, object] = {}
-
-    def speak(text: str) -> float:
-        # Questions come round again on a re-ask or "back"; rendering once is enough.
-        if text not in rendered:
-            rendered[text] = voice.render(text)
-        audio = rendered[text]
-        speaker.play(audio)
-        return audio.duration
-
-    return SessionIO(events, ear, microphone, speak, echo, echo_counts)
+    printer = None if as_json else TerminalPrinter(click.echo, counts=counts)
+    return open_runtime(settings, part, history=history, printer=printer)
 
 
 # -- printing ----------------------------------------------------------------------------------------------
 
 
-def _echo_heard(utterance, answer) -> None:
-    from assistant.session.checklist import SILENCE
-
-    if answer == SILENCE:
-        click.echo("heard: (nothing)")
-        return
-    meaning = answer.value if answer is not None and hasattr(answer, "value") else "unclear, asking again"
-    # When no answer word was heard, what dictation made of it shows why ("purple elephants").
-    said = utterance.text or utterance.commands or "(nothing clear)"
-    click.echo(f"heard: {said}  -> {meaning}")
-
-
-def _print_outcome(outcome, as_json: bool, saved_at: str) -> None:
+def _print_outcome(outcome, as_json: bool, history) -> None:
+    saved = history is not None and bool(outcome.results)
     if as_json:
-        click.echo(json.dumps({**outcome.to_dict(), "saved_at": saved_at or None}, ensure_ascii=False))
+        click.echo(json.dumps({**outcome.to_dict(), "saved": saved}, ensure_ascii=False))
         return
     click.echo("")
     for row in outcome.printed_summary():
         click.echo(row)
-    if saved_at:
-        click.echo(f"Saved {_local_time(saved_at)}.")
+    if saved:
+        click.echo(f"Saved in {history.store.path}.")
+    elif history is None:
+        click.echo("Not saved (--no-history).")
     else:
         click.echo("Nothing answered, so nothing saved.")
 

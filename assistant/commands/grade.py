@@ -1,13 +1,23 @@
-"""`callback grade`: judge a recorded take (one line, or a whole self-tape) against the script."""
+"""`callback grade`: judge a recorded take (one line, or a whole self-tape) against the script.
+
+A grade is a session like any other: its verdicts go through the event stream, so the practice history keeps
+them (and, with --save-takes, the audio of each line) and `--events` logs them, exactly as a rehearsal's.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
 
 import click
 
+from assistant.commands.history_options import history_option, open_history
 from assistant.commands.options import engine_options, load_role, open_hearing, strictness_option
 from assistant.errors import CallbackError
+from assistant.events import EventStream, Outcome, SessionStart, Verdict
+from assistant.session.runtime import run_session
 
 
 @click.command()
@@ -16,28 +26,53 @@ from assistant.errors import CallbackError
 @click.option("--role", required=True, help="The character you play.")
 @click.option("--line", "line_number", type=int, default=None, help="Grade only this line of the role (1-based).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--save-takes", is_flag=True,
+              help="Keep each graded line's audio in the practice history; `callback takes` lists and plays them.")
+@click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
+              help="Append every event of this grading to FILE, one JSON object a line.")
 @strictness_option
 @engine_options
-def grade(take, script_path, role, line_number, as_json, strictness, engine, model):
+@history_option
+def grade(take, script_path, role, line_number, as_json, save_takes, events_path, strictness, engine, model,
+          no_history):
     """Grade TAKE.wav (any rate, any channels) against ROLE's lines in SCRIPT."""
     from assistant.audio.pcm import read_wav
-    from assistant.grading import grade_line, grade_tape
+    from assistant.events import EventFile
 
     script, lines = load_role(script_path, role)
     if line_number is not None and not 1 <= line_number <= len(lines):
         raise CallbackError(f"{role} has {len(lines)} lines; --line must be between 1 and {len(lines)}")
+    if save_takes and no_history:
+        raise CallbackError("--save-takes keeps the takes in the practice history; drop --no-history")
     audio = read_wav(take)
-    ear = open_hearing(engine, model, list(script.roles()), purpose="grading")
+
+    # The history first, as every session opens it: a data folder that cannot take it is said at once, before
+    # the event log is touched or the recognizer spends seconds loading.
+    recorder = open_history({"no_history": no_history}, script_path, script.title or None, keep_takes=save_takes)
+    stream = EventStream()
+    try:
+        if recorder is not None:
+            stream.subscribe(recorder)  # first: a line is committed before anyone else hears of it
+        if events_path is not None:
+            stream.subscribe(EventFile(events_path))
+        ear = open_hearing(engine, model, list(script.roles()), purpose="grading")
+        grading = GradingSession(stream, str(Path(script_path).resolve()), lines[0].speaker)
+        ran = run_session(stream, grading, lambda: grading.grade(ear, audio, lines, line_number, strictness),
+                          str(recorder.store.path) if recorder is not None else None)
+    finally:
+        stream.close()
+        if recorder is not None:
+            recorder.close()  # closing twice is harmless; this covers an event log that refused to open
+    results = ran.result.results
+    if ran.outcome in (Outcome.INTERRUPTED, Outcome.FAILED):
+        for result in results:  # what was graded before the stop is kept, and shown
+            click.echo(describe(result))
+        ran.raise_if_failed()
 
     if line_number is not None:
-        result = grade_line(ear, audio, lines[line_number - 1], line_number, strictness)
-        if as_json:
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        else:
-            click.echo(describe(result))
+        result = results[0]
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else describe(result))
         return
-
-    results = grade_tape(ear, audio, lines, strictness)
     if as_json:
         click.echo(json.dumps({"role": role, "lines": [r.to_dict() for r in results]}, ensure_ascii=False))
         return
@@ -45,6 +80,50 @@ def grade(take, script_path, role, line_number, as_json, strictness, engine, mod
         click.echo(describe(result))
     right = sum(r.verdict.ok for r in results)
     click.echo(f"{right} of {len(results)} lines right")
+
+
+@dataclass
+class Graded:
+    """The lines graded so far, in order."""
+
+    results: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"lines": len(self.results), "right": sum(r.verdict.ok for r in self.results)}
+
+
+@dataclass
+class GradingSession:
+    """One grading as a session: its start, a verdict per line as soon as it is judged, and how it ended
+    (through session/runtime.py's run_session, as every session ends)."""
+
+    stream: EventStream
+    script_path: str
+    role: str
+    graded: Graded = field(default_factory=Graded)
+    kind: ClassVar[str] = "grade"
+
+    def start(self) -> SessionStart:
+        return SessionStart(self.kind, script=self.script_path, role=self.role)
+
+    def so_far(self) -> Graded:
+        return self.graded
+
+    def outcome(self, result: Graded) -> Outcome:
+        return Outcome.FINISHED
+
+    def grade(self, ear, audio, lines, line_number: int | None, strictness) -> Graded:
+        from assistant.grading import grade_line, grade_tape
+
+        if line_number is not None:
+            self._judged(grade_line(ear, audio, lines[line_number - 1], line_number, strictness))
+        else:
+            grade_tape(ear, audio, lines, strictness, on_grade=self._judged)
+        return self.graded
+
+    def _judged(self, result) -> None:
+        self.graded.results.append(result)
+        self.stream.emit(Verdict.of(result.line_number, result.verdict, hearing=result.hearing, audio=result.audio))
 
 
 def describe(result) -> str:

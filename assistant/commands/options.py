@@ -82,7 +82,8 @@ def load_role(script_path: str, role: str):
 def open_speaker(settings):
     """The speaker asked for; with the virtual actor and no device, a stand-in that keeps the timing."""
     from assistant.audio.buffers import BufferSpeaker
-    from assistant.audio.devices import SoundDeviceSpeaker
+    from assistant.audio.devices import HEADLESS_HINT, SoundDeviceSpeaker
+    from assistant.errors import DeviceError
 
     if settings["actor"] == "virtual" and settings["output_device"] is None:
         try:
@@ -90,29 +91,55 @@ def open_speaker(settings):
         except CallbackError:
             click.echo("callback: no speaker found; speech is timed as if played", err=True)
             return BufferSpeaker(realtime=settings["realtime"])
-    return SoundDeviceSpeaker(settings["output_device"])
+    try:
+        return SoundDeviceSpeaker(settings["output_device"])
+    except DeviceError as exc:
+        if settings["actor"] != "virtual":
+            raise
+        # The usual advice (run with --actor virtual) is already taken: the device named is the problem.
+        message = str(exc).replace(f", or {HEADLESS_HINT}", "").replace(f"; {HEADLESS_HINT}", "")
+        raise DeviceError(f"{message}; or leave out --output-device to time speech as if played") from None
 
 
 def actor_noise_option(command):
     return click.option(
         "--actor-noise", type=click.FloatRange(-90, -10), default=None, metavar="DBFS",
-        help="With --actor virtual: put the actor in a room humming and hissing at this level, e.g. -40.",
+        help="Put the virtual actor in a room humming and hissing at this level, e.g. -40 (dBFS).",
     )(command)
 
 
-def open_microphone(settings, events, part):
-    """The microphone, or the virtual actor speaking `part` where the microphone would be."""
+def open_runtime(settings, part, *, names=(), history=None, printer=None, voice=None):
+    """The session runtime for a CLI command, opened in the order things fail cheapest first: the event log
+    file, the speaker and microphone, then the engine (seconds to load). The history is opened by the caller
+    before this, so an unwritable data folder is said before anything else is tried."""
+    from assistant.events import EventFile
+    from assistant.session.runtime import ActorSetup, build_runtime
+
     noise = settings.get("actor_noise")
     if noise is not None and settings["actor"] != "virtual":
         raise CallbackError("--actor-noise is the virtual actor's room; add --actor virtual")
-    if settings["actor"] == "virtual":
-        from assistant.audio.rooms import RoomNoise
-        from assistant.audio.virtual_actor import VirtualActor
-        from assistant.speech.voices import NaturalVoice
+    log = EventFile(settings["events_path"]) if settings.get("events_path") else None
+    try:
+        speaker = open_speaker(settings)
+        actor = microphone = None
+        if settings["actor"] == "virtual":
+            from assistant.audio.rooms import RoomNoise
 
-        seed = settings.get("seed") or 0
-        room = RoomNoise(noise, seed=seed) if noise is not None else None
-        return VirtualActor(NaturalVoice(), part, events, realtime=settings["realtime"], room=room, seed=seed)
-    from assistant.audio.devices import SoundDeviceMicrophone
+            seed = settings.get("seed") or 0
+            room = RoomNoise(noise, seed=seed) if noise is not None else None
+            actor = ActorSetup(part, room=room, realtime=settings["realtime"], seed=seed)
+        else:
+            from assistant.audio.devices import SoundDeviceMicrophone
 
-    return SoundDeviceMicrophone(settings["input_device"])
+            microphone = SoundDeviceMicrophone(settings["input_device"])
+        ear = open_hearing(settings["engine"], settings["model"], names)
+    except BaseException:
+        if log is not None:
+            log.close()
+        raise
+    if voice is None:
+        from assistant.speech.voices import EspeakVoice
+
+        voice = EspeakVoice("en-us", **({"rate": settings["rate"]} if settings.get("rate") else {}))
+    return build_runtime(ear=ear, speaker=speaker, voice=voice, microphone=microphone, actor=actor, log=log,
+                         history=history, printer=printer)

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import click
 
+from assistant.commands.history_options import history_option, open_history
 from assistant.commands.options import (
     actor_noise_option,
     device_options,
     engine_options,
     load_role,
-    open_hearing,
-    open_microphone,
-    open_speaker,
+    open_runtime,
     strictness_option,
 )
 from assistant.errors import CallbackError
@@ -28,26 +27,47 @@ def _demo_script() -> Path:
     return Path(str(resources.files("assistant") / "data" / "demo_scene.txt"))
 
 
-def rehearsal_options(command):
+def _common_options(command, with_actor: bool):
     options = [
-        click.option("--events", "events_path", type=click.Path(dir_okay=False), help="Write every event as JSON lines."),
-        click.option("--actor", type=click.Choice(["mic", "virtual"]), default="mic", show_default=True,
-                     help="Who speaks the role: you at the microphone, or the virtual actor."),
-        click.option("--actor-mistakes", type=click.FloatRange(0, 1), default=0.0,
-                     help="Share of the virtual actor's lines said wrong (0 to 1)."),
-        click.option("--actor-commands", is_flag=True, help="Let the virtual actor use voice commands."),
+        click.option("--events", "events_path", type=click.Path(path_type=str),
+                     help="Write every event as JSON lines (appends to an earlier log)."),
+    ]
+    if with_actor:
+        options += [
+            click.option("--actor", type=click.Choice(["mic", "virtual"]), default="mic", show_default=True,
+                         help="Who speaks the role: you at the microphone, or the virtual actor."),
+            click.option("--actor-mistakes", type=click.FloatRange(0, 1), default=0.0,
+                         help="Share of the virtual actor's lines said wrong (0 to 1)."),
+            click.option("--actor-commands", is_flag=True, help="Let the virtual actor use voice commands."),
+        ]
+    options += [
         click.option("--seed", type=int, default=None, help="Seed for the virtual actor's choices."),
         click.option("--on-miss", type=click.Choice(["prompt", "repeat", "note"]), default="prompt", show_default=True,
                      help="After a missed line: correct and move on, correct and go again, or only record it."),
         click.option("--rate", type=int, default=None, help="Cue speech rate in words per minute."),
         click.option("--natural-cues", is_flag=True, help="Speak cues in the natural (hibari) voice."),
         click.option("--read-directions", is_flag=True, help="Also read parentheticals aloud."),
-        click.option("--timeout", type=float, default=8.0, show_default=True,
+        click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
                      help="Seconds of silence before callback offers the line."),
+        click.option("--save-takes", is_flag=True, help="Keep each attempt's audio beside the practice history."),
     ]
     for option in reversed(options):
         command = option(command)
-    return actor_noise_option(device_options(strictness_option(engine_options(command))))
+    command = history_option(command)
+    command = actor_noise_option(strictness_option(engine_options(command)))
+    if with_actor:
+        return device_options(command)
+    # The demo has no microphone to choose: only the speaker, and the hidden pacing switch for tests.
+    command = click.option("--output-device", default=None, help="Speaker (index or name; see `callback devices`).")(command)
+    return click.option("--realtime/--fast", default=True, hidden=True)(command)
+
+
+def rehearsal_options(command):
+    return _common_options(command, with_actor=True)
+
+
+def _demo_options(command):
+    return _common_options(command, with_actor=False)
 
 
 @click.command()
@@ -57,34 +77,36 @@ def rehearsal_options(command):
 @click.option("--from", "start", type=int, default=None, help="Start at your line N (1-based).")
 @click.option("--to", "end", type=int, default=None, help="End at your line N (1-based).")
 @click.option("--loop", is_flag=True, help="Go round again until you say stop.")
+@click.option("--focus", type=click.Choice(["weak"]), default=None,
+              help="weak: only the exchanges around your weakest lines, from your practice history.")
+@click.option("--count", type=click.IntRange(min=1), default=3, show_default=True,
+              help="With --focus weak: how many lines.")
 @rehearsal_options
-def run(script_path, role, scene, start, end, loop, **settings):
+def run(script_path, role, scene, start, end, loop, focus, count, **settings):
     """Run lines: callback speaks the other parts and listens to yours."""
-    _rehearse(script_path, role, scene, start, end, loop, settings)
+    _rehearse(script_path, role, scene, start, end, loop, settings, focus=count if focus == "weak" else None)
 
 
 @click.command()
 @click.option("--mistakes", type=click.FloatRange(0, 1), default=0.25, show_default=True,
               help="Share of lines the virtual actor gets wrong.")
-@rehearsal_options
+@_demo_options
 def demo(mistakes, **settings):
     """Run the built-in scene with the virtual actor playing MAYA (no microphone needed)."""
-    settings["actor"] = "virtual"
-    settings["actor_mistakes"] = settings["actor_mistakes"] or mistakes
-    settings["actor_commands"] = True
+    settings.update(actor="virtual", actor_mistakes=mistakes, actor_commands=True, input_device=None)
     if settings["seed"] is None:
         settings["seed"] = DEMO_SEED
     click.echo("callback demo: the virtual actor plays MAYA in 'The Night Shift'; callback reads THEO.")
     _rehearse(str(_demo_script()), DEMO_ROLE, None, None, None, False, settings)
 
 
-def _rehearse(script_path, role, scene, start, end, loop, settings) -> None:
+def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int | None = None) -> None:
     if settings["seed"] is None:
         settings["seed"] = 0
     from assistant.script.model import canonical_name
-    from assistant.session.events import EventLog
     from assistant.session.listen import Timing
-    from assistant.session.run import Rehearsal, RunOptions, select_lines
+    from assistant.session.printer import TerminalPrinter
+    from assistant.session.run import Rehearsal, RunOptions, select_exchanges, select_lines
 
     script, _ = load_role(script_path, role)
     role = canonical_name(role)
@@ -96,13 +118,19 @@ def _rehearse(script_path, role, scene, start, end, loop, settings) -> None:
             raise CallbackError(f"{role} has no lines in scene {scene}")
     else:
         all_lines = script.lines
-    lines, numbers = select_lines(all_lines, role, start, end)
+    if focus is not None:
+        if start is not None or end is not None or scene is not None:
+            raise CallbackError("--focus weak picks the lines itself, from the whole script; leave out --scene, "
+                                "--from and --to")
+        lines, numbers = select_exchanges(all_lines, role, _weakest(script_path, role, focus))
+    else:
+        lines, numbers = select_lines(all_lines, role, start, end)
 
-    events = EventLog(settings["events_path"])
-    ear = open_hearing(settings["engine"], settings["model"], list(script.roles()))
+    # The history first: a data folder that cannot be written is said before anything is loaded or played.
+    history = open_history(settings, script_path, getattr(script, "title", None), settings["save_takes"])
     voices, prompter = _voices(lines, role, settings)
-    speaker = open_speaker(settings)
-    microphone = open_microphone(settings, events, _actor_part(settings))
+    runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), history=history,
+                           printer=TerminalPrinter(click.echo), voice=prompter)
     options = RunOptions(
         role=role,
         on_miss=settings["on_miss"],
@@ -111,31 +139,25 @@ def _rehearse(script_path, role, scene, start, end, loop, settings) -> None:
         loop=loop,
         timing=Timing(start_timeout=settings["timeout"]),
     )
-    rehearsal = Rehearsal(lines, ear, voices, prompter, speaker, microphone, events, options,
-                          names=list(script.roles()), on_line=click.echo, line_numbers=numbers)
+    rehearsal = Rehearsal(lines, voices, options, names=list(script.roles()), line_numbers=numbers,
+                          script=str(Path(script_path).resolve()))
     try:
-        rehearsal.prepare()
-        summary = rehearsal.run()
-    except KeyboardInterrupt:
-        _report(rehearsal.summary_so_far(), None)
-        raise
-    except CallbackError as exc:
-        # A device lost mid-run: keep what was rehearsed, then say what went wrong.
-        summary = rehearsal.summary_so_far()
-        events.emit("session_end", **summary.to_dict(), error=str(exc))
-        _report(summary, None)
-        raise
+        ran = runtime.run(rehearsal)
     finally:
-        events.close()
-        microphone.close()
-    _report(summary, lambda text: speaker.play(prompter.render(text)))
+        runtime.close()
+    ran.raise_if_failed()
 
 
-def _report(summary, speak) -> None:
-    sentences = summary.sentences()
-    click.echo("\n" + " ".join(sentences))
-    if speak is not None:
-        speak(" ".join(sentences))
+def _weakest(script_path, role, count: int) -> list[int]:
+    """The role's weakest lines by the practice history, or a one-line error when there is none yet."""
+    from assistant.commands.stats import load_role_history
+    from assistant.history.practice import line_stats, weakest_lines
+
+    history = load_role_history(script_path, role)
+    chosen = weakest_lines(line_stats(history.texts, history.attempts), count)
+    if not chosen:
+        raise CallbackError(f"no practice kept yet for {role} in {script_path}; run it once without --focus first")
+    return chosen
 
 
 def _voices(lines, role, settings):
@@ -152,7 +174,7 @@ def _voices(lines, role, settings):
 
 
 def _actor_part(settings):
-    from assistant.session.virtual_part import ScenePart
+    from assistant.actor import ScenePart
 
     return ScenePart(settings["actor_mistakes"], settings["actor_commands"], settings["seed"])
 

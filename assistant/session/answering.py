@@ -10,7 +10,10 @@ whole, and `interpret` refuses it as unclear.
 
 from __future__ import annotations
 
+import time
+
 from assistant.answers import Answer, decide, interpret
+from assistant.events import EventStream, Recognized
 from assistant.session.listen import Utterance
 from assistant.speech.hearing import Ear
 
@@ -18,13 +21,18 @@ from assistant.speech.hearing import Ear
 ANSWER_PROMPT = ("yes", "no", "repeat", "skip", "back", "stop")
 
 
-def heard_answer(utterance: Utterance, ear: Ear | None, cross_check: bool) -> tuple[Answer | None, str, str]:
+def heard_answer(utterance: Utterance, ear: Ear | None, cross_check: bool,
+                 events: EventStream | None = None) -> tuple[Answer | None, str, str]:
     """(the answer, or None when unclear; the words it was read from; the hearing that read them).
 
     cross_check: the streaming answer counts only if free dictation of the same audio agrees (used when there
-    is no strong hearing)."""
+    is no strong hearing). `events`, when given, gets the strong hearing's cost as a `recognized` event."""
     if ear is not None and ear.strong is not None and utterance.audio is not None and ear.strong.available():
+        started = time.perf_counter()
         text = ear.strong.transcribe(utterance.audio, ear.hints(ANSWER_PROMPT)).text
+        if events is not None:
+            events.emit(Recognized(ear.strong.name, round(utterance.audio.duration, 3),
+                                   round(time.perf_counter() - started, 4)))
         return interpret(text), text, ear.strong.name
     live = ear.live.name if ear is not None else ""
-    return decide(utterance.text, utterance.commands if cross_check else None), utterance.text, live
+    return decide(utterance.text, utterance.cross_checked if cross_check else None), utterance.text, live

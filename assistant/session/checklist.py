@@ -2,8 +2,9 @@
 
 Two layers. `ChecklistFlow` is the pure state machine: it says what to ask next and what a heard answer
 leads to (a follow-up, a re-ask, going back, the end), with no audio in sight, so every rule is testable on
-its own. `ChecklistSession` is the I/O around it: it speaks each prompt, listens for one answer through the
-small-vocabulary recognizer, and puts everything into the session's event stream.
+its own. `ChecklistSession` is the I/O around it, run by the session runtime: it speaks each prompt, listens
+for one answer through the small-vocabulary recognizer, and puts every answer into the event stream, where
+the history commits it as it is given.
 
 The rules a user meets:
 * yes / no / skip record the answer and move on; a "no" gets the item's follow-up and marks it to revisit,
@@ -21,15 +22,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Protocol, Sequence
+from typing import ClassVar, Sequence
 
-from assistant.answers import Answer, interpret
+from assistant.answers import Answer, interpret, vocabulary
 from assistant.checklist_items import Item
+from assistant.events import Answer as AnswerEvent
+from assistant.events import Heard, ListenStart, SessionStart
+from assistant.events import Outcome as SessionOutcome
 from assistant.session.answering import heard_answer
-from assistant.session.events import EventLog
-from assistant.session.listen import Microphone, Timing, Utterance, listen
-from assistant.speech.hearing import Ear
-from assistant.speech.recognizer import Recognizer
+from assistant.session.listen import Timing, Utterance, listen
+from assistant.session.runtime import Runtime
 
 MAX_UNCLEAR = 3
 MAX_SILENT_REASKS = 2
@@ -182,6 +184,9 @@ class ChecklistFlow:
             return self._on_offer_answer(answer)
         return self._on_question_answer(answer)
 
+    def result(self, index: int) -> ItemResult | None:
+        return self._results.get(index)
+
     def outcome(self, ended: Ended | None = None) -> Outcome:
         results = tuple(self._results[i] for i in sorted(self._results))
         return Outcome(self.items, results, ended or self.ended or Ended.INTERRUPTED)
@@ -264,10 +269,6 @@ class ChecklistFlow:
 # -- the session: speaking and listening ------------------------------------------------------------------
 
 
-class Say(Protocol):
-    def __call__(self, text: str) -> None: ...
-
-
 @dataclass(frozen=True)
 class AnswerTiming:
     """How long to wait for an answer. A one-word answer needs only a short pause to be over."""
@@ -278,74 +279,91 @@ class AnswerTiming:
         return Timing(short_silence=0.3, long_silence=1.0, start_timeout=self.start_timeout, max_utterance=6.0)
 
 
+_ENDINGS = {Ended.FINISHED: SessionOutcome.FINISHED, Ended.STOPPED: SessionOutcome.STOPPED,
+            Ended.SILENCE: SessionOutcome.SILENCE, Ended.INTERRUPTED: SessionOutcome.INTERRUPTED}
+
+
 @dataclass
 class ChecklistSession:
-    flow: ChecklistFlow
-    say: Say  # speaks (and shows) one line
-    microphone: Microphone
-    recognizer: Recognizer  # a small-vocabulary recognizer for answers
-    events: EventLog
-    dictation: Recognizer | None = None  # free dictation of the same audio, to refuse "I'm not sure" as "sure"
-    timing: AnswerTiming = field(default_factory=AnswerTiming)
-    on_heard: Callable[[Utterance, Answer | str | None], None] = lambda utterance, answer: None
-    ear: Ear | None = None  # its strong hearing, when there is one, decides what each answer was
+    """The checklist as a session of the runtime: asks, listens, and puts every answer into the event stream
+    (where the history commits it at once)."""
 
-    def run(self) -> Outcome:
-        """Ask until the flow is over. Ctrl-C ends it as INTERRUPTED, keeping the answers so far."""
-        self.events.emit("session_start", kind="checklist", items=len(self.flow.items))
-        try:
-            while not self.flow.done:
-                prompt = self.flow.prompt()
-                self.events.emit(prompt.kind, index=prompt.index, attempt=prompt.attempt, text=prompt.text)
-                self.say(prompt.text)
-                answer = self.hear_answer(prompt)
-                for line in self.flow.hear(answer):
-                    self.events.emit("follow_up", index=prompt.index, text=line)
-                    self.say(line)
-            outcome = self.flow.outcome()
-        except KeyboardInterrupt:
-            outcome = self.flow.outcome(Ended.INTERRUPTED)
-            self.events.emit("session_end", ended=outcome.ended.value, answered=len(outcome.results))
-            raise Interrupted(outcome) from None
-        self.events.emit("session_end", ended=outcome.ended.value, answered=len(outcome.results))
+    flow: ChecklistFlow
+    timing: AnswerTiming = field(default_factory=AnswerTiming)
+    speak_summary: bool = True
+    kind: ClassVar[str] = "checklist"
+
+    def start(self) -> SessionStart:
+        return SessionStart(self.kind)
+
+    def attach(self, runtime: Runtime) -> None:
+        """Take the runtime's ear: a small-vocabulary recognizer for answers, and free dictation of the same
+        audio, to refuse "I'm not sure" as "sure" when the strong hearing is not there to decide."""
+        self.rt = runtime
+        self.recognizer = runtime.ear.live.recognizer(vocabulary=vocabulary())
+        self.dictation = runtime.ear.live.recognizer()
+
+    def run(self, runtime: Runtime) -> Outcome:
+        """Ask until the flow is over, then say the summary."""
+        self.attach(runtime)
+        while not self.flow.done:
+            prompt = self.flow.prompt()
+            runtime.say(prompt.text, prompt.kind, prompt.index, prompt.attempt)
+            heard, answer, hearing = self.hear_answer(prompt)
+            before = self._state(prompt.index)
+            replies = self.flow.hear(answer)
+            self._record(prompt, answer, hearing, before)
+            for line in replies:
+                runtime.say(line, "follow_up", prompt.index)
+        outcome = self.flow.outcome()
+        if self.speak_summary:
+            runtime.say(" ".join(outcome.spoken_summary()), "summary")
         return outcome
 
-    def hear_answer(self, prompt: Prompt) -> Answer | str | None:
+    def so_far(self) -> Outcome:
+        return self.flow.outcome(Ended.INTERRUPTED)
+
+    def outcome(self, result: Outcome) -> SessionOutcome:
+        return _ENDINGS[result.ended]
+
+    def hear_answer(self, prompt: Prompt) -> tuple[Utterance, Answer | str | None, str]:
         utterance = listen(
-            self.microphone,
+            self.rt.microphone,
             self.recognizer,
-            self.events,
-            commands=self.dictation,
+            self.rt.events,
+            ListenStart("answer", index=prompt.index, question=prompt.kind, attempt=prompt.attempt),
+            cross_check=self.dictation,
             is_complete=lambda text: interpret(text) is not None,
             timing=self.timing.timing(),
-            kind=prompt.kind,
-            index=prompt.index,
-            attempt=prompt.attempt,
         )
-        hearing = self.ear.live.name if self.ear is not None else ""
+        hearing = self.rt.ear.live.name
         text = utterance.text
         if utterance.timed_out:
             answer: Answer | str | None = SILENCE
         elif not utterance.text.strip() and utterance.audio is None:
             answer = None
         else:
-            answer, text, hearing = heard_answer(utterance, self.ear, self.dictation is not None)
-        self.events.emit("heard", text=text, dictation=utterance.commands, ended_by=utterance.ended_by, hearing=hearing)
-        self.events.emit("answer", index=prompt.index, kind=prompt.kind, answer=_name(answer))
-        self.on_heard(utterance, answer)
-        return answer
+            answer, text, hearing = heard_answer(utterance, self.rt.ear, self.dictation is not None, self.rt.events)
+        self.rt.emit(Heard(text, hearing, utterance.ended_by, dictation=utterance.cross_checked))
+        return utterance, answer, hearing
+
+    def _state(self, index: int) -> tuple | None:
+        result = self.flow.result(index)
+        return None if result is None else (result.answer, result.offer_accepted)
+
+    def _record(self, prompt: Prompt, answer: Answer | str | None, hearing: str, before: tuple | None) -> None:
+        item = self.flow.items[prompt.index]
+        result = self.flow.result(prompt.index)
+        changed = result is not None and self._state(prompt.index) != before
+        self.rt.emit(AnswerEvent(
+            prompt.index, item.question, _name(answer), hearing, prompt.kind, item.id,
+            recorded=result.answer if changed else None,
+            revisit=bool(result and result.revisit),
+            offer_accepted=result.offer_accepted if result else None,
+        ))
 
 
 def _name(answer: Answer | str | None) -> str:
     if answer is None:
         return "unclear"
     return answer.value if isinstance(answer, Answer) else str(answer)
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C, carrying the answers so far so the caller can save them before the program stops."""
-
-    def __init__(self, outcome: Outcome):
-        super().__init__()
-        self.outcome = outcome
-

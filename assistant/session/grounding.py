@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from typing import ClassVar, Iterator, Sequence
 
-from assistant.answers import Answer, interpret
+from assistant.answers import Answer, interpret, vocabulary
 from assistant.audio.pcm import SPEECH_RATE
+from assistant.events import Heard, ListenStart, Outcome, SessionStart
 from assistant.session.answering import heard_answer
-from assistant.session.events import EventLog
 from assistant.session.listen import Microphone, Timing, listen
-from assistant.speech.hearing import Ear
-from assistant.speech.recognizer import Recognizer
+from assistant.session.runtime import Runtime
 
 #: The four sides of the box, each spoken as four counts.
 BOX: tuple[tuple[str, ...], ...] = (
@@ -81,67 +80,72 @@ class CountingMicrophone:
 
 @dataclass
 class GroundingSession:
+    """Box breathing as a session of the runtime."""
+
     minutes: float
     affirmations: Sequence[str]
-    say: Callable[[str], float]  # speaks one line, returning how many seconds it lasted
-    microphone: Microphone
-    recognizer: Recognizer  # a small-vocabulary recognizer that includes "stop"
-    events: EventLog
-    dictation: Recognizer | None = None  # free dictation of the same audio: "don't stop" must not stop
-    ear: Ear | None = None  # its strong hearing, when there is one, decides whether "stop" was said
     seed: int | None = None  # which affirmation comes first; None for a different start each time
+    kind: ClassVar[str] = "ground"
     _clock: float = field(default=0.0, init=False)
-    _mic: CountingMicrophone = field(init=False)
+    _mic: CountingMicrophone | None = field(default=None, init=False)
+    _rounds: int = field(default=0, init=False)
+    _spoken: list[str] = field(default_factory=list, init=False)
+    _stopped: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         if self.minutes <= 0:
             raise ValueError("minutes must be positive")
-        self._mic = CountingMicrophone(self.microphone)
 
     @property
     def elapsed(self) -> float:
-        return self._clock + self._mic.seconds
+        return self._clock + (self._mic.seconds if self._mic is not None else 0.0)
 
-    def run(self) -> GroundingOutcome:
+    def start(self) -> SessionStart:
+        return SessionStart(self.kind)
+
+    def so_far(self) -> GroundingOutcome:
+        return GroundingOutcome(self.minutes, self.elapsed, self._rounds, self._stopped, tuple(self._spoken))
+
+    def outcome(self, result: GroundingOutcome) -> Outcome:
+        return Outcome.STOPPED if result.stopped else Outcome.FINISHED
+
+    def run(self, runtime: Runtime) -> GroundingOutcome:
+        self.rt = runtime
+        self._mic = CountingMicrophone(runtime.microphone)
+        self.recognizer = runtime.ear.live.recognizer(vocabulary=vocabulary())  # small, and includes "stop"
+        self.dictation = runtime.ear.live.recognizer()  # free dictation of the same audio: "don't stop" must not stop
         total = self.minutes * 60.0
         order = list(self.affirmations)
         random.Random(self.seed).shuffle(order)
-        spoken: list[str] = []
-        rounds = 0
-        stopped = False
-        self.events.emit("session_start", kind="ground", minutes=self.minutes)
         try:
             self._speak(OPENING, "opening")
             self._listen_for_stop(1.0, "opening")
             last_round = 0.0
             # Always one round; then another only while at least half of one still fits.
-            while rounds == 0 or self.elapsed + last_round / 2 < total:
+            while self._rounds == 0 or self.elapsed + last_round / 2 < total:
                 started = self.elapsed
-                self._breathe_one_round(rounds + 1)
-                rounds += 1
+                self._breathe_one_round()
+                self._rounds += 1
                 if order:
-                    affirmation = order[(rounds - 1) % len(order)]
+                    affirmation = order[(self._rounds - 1) % len(order)]
                     self._speak(affirmation, "affirmation")
-                    spoken.append(affirmation)
+                    self._spoken.append(affirmation)
                     self._listen_for_stop(AFTER_AFFIRMATION_SECONDS, "affirmation")
                 last_round = self.elapsed - started
             self._speak(CLOSING, "closing")
         except _StopHeard:
-            stopped = True
+            self._stopped = True
             self._speak(STOPPED, "closing")
-        outcome = GroundingOutcome(self.minutes, self.elapsed, rounds, stopped, tuple(spoken))
-        self.events.emit("session_end", ended="stopped" if stopped else "finished", **outcome.to_dict())
-        return outcome
+        return self.so_far()
 
-    def _breathe_one_round(self, number: int) -> None:
+    def _breathe_one_round(self) -> None:
         for side in BOX:
             for count in side:
-                spent = self._speak(count, "count", round=number)
+                spent = self._speak(count, "count")
                 self._listen_for_stop(max(MIN_LISTEN_SECONDS, BEAT_SECONDS - spent), "count")
 
-    def _speak(self, text: str, kind: str, **data: object) -> float:
-        self.events.emit("prompt", kind=kind, text=text, **data)
-        seconds = self.say(text)
+    def _speak(self, text: str, kind: str) -> float:
+        seconds = self.rt.say(text, kind)
         self._clock += seconds
         return seconds
 
@@ -151,16 +155,14 @@ class GroundingSession:
         utterance = listen(
             self._mic,
             self.recognizer,
-            self.events,
-            commands=self.dictation,
+            self.rt.events,
+            ListenStart("stop", elapsed=round(self.elapsed, 2)),
+            cross_check=self.dictation,
             is_complete=lambda text: interpret(text) is not None,
             timing=Timing(short_silence=0.2, long_silence=0.8, start_timeout=seconds, max_utterance=4.0),
-            phase=phase,
-            elapsed=round(self.elapsed, 2),
         )
         if utterance.text.strip() or utterance.audio is not None:
-            heard, text, hearing = heard_answer(utterance, self.ear, self.dictation is not None)
-            self.events.emit("heard", text=text, dictation=utterance.commands, hearing=hearing,
-                             answer=heard.value if heard else "unclear")
+            heard, text, hearing = heard_answer(utterance, self.rt.ear, True, self.rt.events)
+            self.rt.emit(Heard(text, hearing, utterance.ended_by, dictation=utterance.cross_checked))
             if heard is Answer.STOP:
                 raise _StopHeard()

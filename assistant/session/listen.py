@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.audio.denoise import Denoiser
 from assistant.audio.pcm import SPEECH_RATE, Audio
-from assistant.session.events import EventLog
+from assistant.events import EventStream, ListenStart, Partial, Recognized
 from assistant.speech.activity import SpeechActivity
 from assistant.speech.recognizer import Recognizer, Transcript, Word
 
@@ -68,7 +68,7 @@ class Utterance:
     text: str
     words: tuple[Word, ...] = ()
     alternatives: tuple[str, ...] = ()  # the recognizer's next-best readings, best first
-    commands: str = ""  # what the command recognizer heard, "" when it has no command vocabulary
+    cross_checked: str = ""  # what the cross-checking recognizer heard of the same audio ("" without one)
     ended_by: str = "silence"  # "complete", "command", "silence", "timeout", "engine" or "limit"
     speech_seconds: float = 0.0
     ended_at: float = field(default=0.0)  # monotonic time the utterance was judged over
@@ -86,10 +86,12 @@ EarlyHearing = Callable[[Audio, str, float], "Future | None"]
 
 
 class _Gate:
-    """Feeds the recognizers speech only, remembers what it fed, and where in it the speech was."""
+    """Feeds the recognizers speech only, remembers what it fed, and where in it the speech was, and how many
+    seconds of CPU the recognizers spent on it (a `recognized` event: benchmarks read it, wrapping nothing)."""
 
     def __init__(self, recognizers: list[Recognizer]):
         self._recognizers = recognizers
+        self.busy_seconds = 0.0
         self._waiting: list[tuple[bytes, bytes]] = []  # (raw, clean) not fed, newest last (a lead-in's worth)
         self._waiting_seconds = 0.0
         self.fed: list[bytes] = []
@@ -118,7 +120,9 @@ class _Gate:
         return self.last_partial
 
     def _feed(self, raw: bytes, clean: bytes) -> None:
+        started = time.perf_counter()
         partials = [recognizer.feed(clean) for recognizer in self._recognizers]
+        self.busy_seconds += time.perf_counter() - started
         self.last_partial = partials[0]
         self.fed.append(raw)
         self.fed_seconds += _seconds(raw)
@@ -133,29 +137,31 @@ class _Gate:
 def listen(
     microphone: Microphone,
     recognizer: Recognizer,
-    events: EventLog,
+    events: EventStream,
+    awaiting: ListenStart,
     *,
     is_complete: Callable[[str], int] = lambda text: NOT_YET,
-    commands: Recognizer | None = None,
+    cross_check: Recognizer | None = None,
     is_command: Callable[[str], bool] = lambda text: False,
     max_command_words: int | None = None,
     timing: Timing = Timing(),
     wait_for_engine: bool = False,
     early_hearing: EarlyHearing | None = None,
-    **context: object,
 ) -> Utterance:
     """Hear one utterance. The microphone is drained and the recognizers reset first: never hear a cue.
 
-    `context` goes into the `listen_start` event, so whoever follows the stream knows what is awaited.
+    `awaiting` is emitted first, so whoever follows the stream (the virtual actor, a log) knows what is awaited.
+    `cross_check`: a second recognizer fed the same audio, whose reading confirms or refuses the first's (the
+    command grammar beside dictation in a run; dictation beside the answer grammar in the checklist).
     """
     microphone.drain()
     recognizer.reset()
-    if commands is not None:
-        commands.reset()
+    if cross_check is not None:
+        cross_check.reset()
     activity = SpeechActivity()
     denoiser = Denoiser()
-    gate = _Gate([recognizer] + ([commands] if commands is not None else []))
-    events.emit("listen_start", **context)
+    gate = _Gate([recognizer] + ([cross_check] if cross_check is not None else []))
+    events.emit(awaiting)
 
     heard_seconds = 0.0
     voiced_seconds = 0.0
@@ -188,7 +194,7 @@ def listen(
                     early, early_voiced = started_early, considered
         if partial.text != last_partial and partial.text:
             last_partial = partial.text
-            events.emit("partial", text=partial.text)
+            events.emit(Partial(partial.text))
 
         if not started and heard_seconds >= timing.start_timeout:
             ended_by = "timeout"
@@ -214,18 +220,21 @@ def listen(
         if heard_seconds >= timing.max_utterance:
             break
 
+    finishing = time.perf_counter()
     final = _in_speech(recognizer.finish(), gate)
-    command_text = ""
+    cross_checked = ""
     # Closing the command recognizer costs as much as closing dictation (measured: 90 to 200 ms on
     # PocketSphinx), time the next cue would wait. A caller that knows longer utterances cannot be commands
     # says so with max_command_words, and is spared that wait.
-    if commands is not None and (max_command_words is None or len(final.text.split()) <= max_command_words):
-        command_text = _in_speech(commands.finish(), gate).text
+    if cross_check is not None and (max_command_words is None or len(final.text.split()) <= max_command_words):
+        cross_checked = _in_speech(cross_check.finish(), gate).text
+    events.emit(Recognized(recognizer.engine, round(gate.fed_seconds, 3),
+                           round(gate.busy_seconds + time.perf_counter() - finishing, 4)))
     return Utterance(
         text=final.text,
         words=final.words,
         alternatives=final.alternatives,
-        commands=command_text,
+        cross_checked=cross_checked,
         ended_by=ended_by,
         speech_seconds=voiced_seconds,
         ended_at=time.monotonic(),

@@ -14,14 +14,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Sequence
 
 from assistant.audio.pcm import Audio
+from assistant.errors import CallbackError
+from assistant.events import (
+    Command,
+    CueEnd,
+    CueStart,
+    Heard,
+    ListenStart,
+    Outcome,
+    Recognized,
+    SessionStart,
+)
+from assistant.events import Verdict as VerdictEvent
 from assistant.linecheck import Strictness, Verdict, check_heard, check_line, normalise_words
 from assistant.script.model import Line
 from assistant.session.commands import COMMAND_WORDS, MAX_COMMAND_WORDS, covers_ending, heard_command
-from assistant.session.events import EventLog
-from assistant.session.listen import Microphone, Timing, Utterance, listen
+from assistant.session.listen import Timing, Utterance, listen
+from assistant.session.runtime import Runtime
 from assistant.speech.hearing import Ear, verdict_of
 from assistant.speech.whisper_engine import Judged
 from assistant.speech.voice import Voice
@@ -30,10 +42,6 @@ from assistant.speech.voice import Voice
 COMMAND_PROMPT = ("line", "again", "skip", "back", "pause", "resume", "stop")
 #: Speech shorter than this may be a command, and is heard with COMMAND_PROMPT.
 COMMAND_SECONDS = 1.5
-
-
-class Speaker(Protocol):
-    def play(self, audio: Audio) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class RunOptions:
     timing: Timing = field(default_factory=Timing)
     max_attempts: int = 3  # a line missed this often under on_miss=repeat moves on
     max_silent_prompts: int = 2  # offers of the line met with silence before the line is skipped
+    speak_summary: bool = True  # say the summary aloud at the end
 
 
 @dataclass
@@ -85,6 +94,12 @@ class Summary:
             "stopped_early": self.stopped_early,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Summary":
+        return cls(data.get("lines", 0), data.get("right_first_time", 0), data.get("missed", 0),
+                   data.get("skipped", 0), tuple(tuple(pair) for pair in data.get("dropped_words", ())),
+                   data.get("stopped_early", False))
+
     def sentences(self) -> list[str]:
         said = [f"{self.right_first_time} of {self.lines} lines right first time."]
         if self.missed:
@@ -117,10 +132,10 @@ def select_lines(
     total = len(numbers)
     to_the_end = end is None
     start, end = start or 1, end or total
-    if not 1 <= start <= end <= total:
-        from assistant.errors import CallbackError
-
+    if not (1 <= start <= total and 1 <= end <= total):
         raise CallbackError(f"{role} has {total} lines here; choose --from and --to between 1 and {total}")
+    if start > end:
+        raise CallbackError(f"--from {start} comes after --to {end}; the stretch runs from the earlier line to the later")
     first_index = next(i for i, n in numbers.items() if n == start)
     # Without an end, the scene plays out: the other characters' last words belong to it.
     last_index = len(all_lines) - 1 if to_the_end else next(i for i, n in numbers.items() if n == end)
@@ -128,6 +143,25 @@ def select_lines(
         first_index -= 1
     chosen = list(all_lines[first_index : last_index + 1])
     return chosen, {i - first_index: n for i, n in numbers.items() if first_index <= i <= last_index}
+
+
+def select_exchanges(all_lines: Sequence[Line], role: str, chosen: Sequence[int]) -> tuple[list[Line], dict[int, int]]:
+    """Only the exchanges around the role's lines numbered `chosen` (1-based), in script order: each line with
+    the cues leading in to it. Line numbers stay those of `all_lines`."""
+    numbers = number_role_lines(all_lines, role)
+    wanted = set(chosen)
+    lines: list[Line] = []
+    kept: dict[int, int] = {}
+    for index, number in sorted(numbers.items()):
+        if number not in wanted:
+            continue
+        first = index
+        while first > 0 and all_lines[first - 1].speaker != role:
+            first -= 1
+        lines += all_lines[first:index]
+        kept[len(lines)] = number
+        lines.append(all_lines[index])
+    return lines, kept
 
 
 def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
@@ -151,65 +185,66 @@ class _Stop(Exception):
 
 
 class Rehearsal:
-    """One run through a stretch of the script with the actor playing `options.role`."""
+    """One run through a stretch of the script with the actor playing `options.role`, as a session of the
+    runtime (session/runtime.py): the runtime gives it voices, ears and the event stream."""
+
+    kind = "run"
 
     def __init__(
         self,
         lines: Sequence[Line],
-        ear: Ear,
         voices: dict[str, Voice],
-        prompter: Voice,
-        speaker: Speaker,
-        microphone: Microphone,
-        events: EventLog,
         options: RunOptions,
         names: Sequence[str] = (),
-        on_line: Callable[[str], None] = lambda text: None,
         line_numbers: dict[int, int] | None = None,
+        script: str | None = None,
     ):
         self.lines = list(lines)
         self.voices = voices
-        self.prompter = prompter
-        self.speaker = speaker
-        self.microphone = microphone
-        self.events = events
         self.options = options
         self.names = list(names)
-        self._show = on_line
-        self.ear = ear
-        self._recognizer = ear.live.recognizer()
+        self.script = script
+        self._own_numbers = line_numbers if line_numbers is not None else number_role_lines(lines, options.role)
+        self.records = {number: LineRecord(number, self.lines[i]) for i, number in self._own_numbers.items()}
+        self._stopped = False
+
+    # -- the session ----------------------------------------------------------------------------------
+
+    def start(self) -> SessionStart:
+        return SessionStart(self.kind, script=self.script, role=self.options.role)
+
+    def run(self, runtime: Runtime) -> Summary:
+        self.rt = runtime
+        self.ear = runtime.ear
+        self._recognizer = self.ear.live.recognizer()
         # With a strong hearing to confirm them, commands are proposed by dictation alone: the command
         # recognizer (a grammar decoder and a second dictation decoder on PocketSphinx) would cost ~180 MB
         # and half the streaming CPU to propose what the second hearing decides anyway.
-        self._commands = None if ear.strong is not None else ear.live.recognizer(vocabulary=COMMAND_WORDS)
-        self._own_numbers = line_numbers if line_numbers is not None else number_role_lines(lines, options.role)
-        self.records = {number: LineRecord(number, self.lines[i]) for i, number in self._own_numbers.items()}
-        self._rendered: dict[tuple[str, str], Audio] = {}
-
-    # -- the run --------------------------------------------------------------------------------------
-
-    def run(self) -> Summary:
-        stopped = False
+        self._commands = None if self.ear.strong is not None else self.ear.live.recognizer(vocabulary=COMMAND_WORDS)
+        self.prepare(runtime)
         try:
             while True:
                 self._run_once()
                 if not self.options.loop:
                     break
         except _Stop:
-            stopped = True
-        except KeyboardInterrupt:
-            stopped = True
-            self._finish(stopped)
-            raise
-        return self._finish(stopped)
-
-    def summary_so_far(self) -> Summary:
-        return summarise(list(self.records.values()), stopped_early=True)
-
-    def _finish(self, stopped: bool) -> Summary:
-        summary = summarise(list(self.records.values()), stopped_early=stopped)
-        self.events.emit("session_end", **summary.to_dict())
+            self._stopped = True
+        summary = self.so_far()
+        if self.options.speak_summary:
+            self.rt.say(" ".join(summary.sentences()), "summary")
         return summary
+
+    def so_far(self) -> Summary:
+        return summarise(list(self.records.values()), stopped_early=self._stopped)
+
+    def outcome(self, summary: Summary) -> Outcome:
+        return Outcome.STOPPED if summary.stopped_early else Outcome.FINISHED
+
+    def prepare(self, runtime: Runtime) -> None:
+        """Render every cue before the first one plays, so no cue waits on synthesis mid-scene."""
+        for line in self.lines:
+            if line.speaker != self.options.role and line.text.strip():
+                runtime.render(self.voices[line.speaker], line.text)
 
     def _run_once(self) -> None:
         index = 0
@@ -227,30 +262,10 @@ class Rehearsal:
             text = f"{line.direction}. {text}"
         if not text.strip():
             return
-        audio = self._render(self.voices[line.speaker], text)
-        self._show(f"{line.speaker}: {line.text}")
-        self.events.emit("cue_start", speaker=line.speaker, text=line.text)
-        self.speaker.play(audio)
-        self.events.emit("cue_end", speaker=line.speaker)
-
-    def _say(self, text: str, kind: str) -> None:
-        """callback's own voice: corrections, prompts, the summary. The microphone stays shut meanwhile."""
-        self._show(f"  callback: {text}")
-        self.events.emit("prompt_start", kind=kind, text=text)
-        self.speaker.play(self._render(self.prompter, text))
-        self.events.emit("prompt_end", kind=kind)
-
-    def _render(self, voice: Voice, text: str) -> Audio:
-        key = (voice.name, text)
-        if key not in self._rendered:
-            self._rendered[key] = voice.render(text)
-        return self._rendered[key]
-
-    def prepare(self) -> None:
-        """Render every cue before the first one plays, so no cue waits on synthesis mid-scene."""
-        for line in self.lines:
-            if line.speaker != self.options.role and line.text.strip():
-                self._render(self.voices[line.speaker], line.text)
+        audio = self.rt.render(self.voices[line.speaker], text)
+        self.rt.emit(CueStart(line.speaker, line.text))
+        self.rt.speaker.play(audio)
+        self.rt.emit(CueEnd(line.speaker))
 
     def _take_line(self, index: int) -> int:
         """Listen for the actor's line at `index`; return the index to go on from."""
@@ -263,21 +278,19 @@ class Rehearsal:
         silent_turns = 0
         while True:
             heard = listen(
-                self.microphone,
+                self.rt.microphone,
                 self._recognizer,
-                self.events,
+                self.rt.events,
+                ListenStart("line", line=number, expected=line.text, attempt=attempts + 1),
                 is_complete=lambda text: covers_ending(expected, normalise_words(text)),
-                commands=self._commands,
+                cross_check=self._commands,
                 is_command=lambda text: heard_command(text, "", line.text) is not None,
                 max_command_words=MAX_COMMAND_WORDS,
                 timing=self.options.timing,
                 wait_for_engine=self.options.wait_for_engine,
                 early_hearing=self._early_hearing(line.text) if self.ear.strong and self.ear.strong.ready() else None,
-                line=number,
-                expected=line.text,
-                attempt=attempts + 1,
             )
-            self.events.emit("heard", line=number, text=heard.text, ended_by=heard.ended_by, hearing=self.ear.live.name)
+            self.rt.emit(Heard(heard.text, self.ear.live.name, heard.ended_by, line=number))
             silent_turns = silent_turns + 1 if heard.timed_out else 0
             if silent_turns > self.options.max_silent_prompts:
                 # Nobody is answering (the actor left the room): move on rather than prompt forever.
@@ -294,11 +307,11 @@ class Rehearsal:
 
             record.verdicts.append(verdict)
             attempts += 1
-            self.events.emit("verdict", line=number, result=verdict.verdict, hearing=hearing, **_verdict_fields(verdict))
-            self._show(f"{self.options.role}: {verdict.heard or '(nothing heard)'}  [{verdict.verdict}]")
+            # The attempt is committed to the history by this event, before anything else is said or played.
+            self.rt.emit(VerdictEvent.of(number, verdict, hearing, attempts, heard.audio))
             if verdict.ok or self.options.on_miss == "note":
                 return index + 1
-            self._say(verdict.correction(), "correction")
+            self.rt.say(verdict.correction(), "correction")
             if self.options.on_miss == "prompt" or attempts >= self.options.max_attempts:
                 return index + 1
 
@@ -308,9 +321,10 @@ class Rehearsal:
         """(command, None, hearing) for a command, else (None, verdict, hearing)."""
         turn = judge_turn(heard, line.text, self.ear, self.options.strictness, self.names)
         if turn.second is not None:
-            fit = {"fit": turn.second.fit.to_dict()} if turn.second.fit else {}
-            self.events.emit("heard", line=number, text=turn.second.text, ended_by=heard.ended_by,
-                             hearing=turn.hearing, **fit)
+            self.rt.emit(Recognized(turn.hearing, round(turn.second.audio_seconds, 3),
+                                    round(turn.second.busy_seconds, 4)))
+            self.rt.emit(Heard(turn.second.text, turn.hearing, heard.ended_by, line=number,
+                               fit=turn.second.fit.to_dict() if turn.second.fit else None))
         return turn.command, turn.verdict, turn.hearing
 
     def _early_hearing(self, expected: str):
@@ -323,8 +337,7 @@ class Rehearsal:
 
     def _obey(self, command: str, index: int, line: Line, prompts_given: int, hearing: str = "") -> int | None:
         """Carry out a voice command; return where to go on from, or None to listen for this line again."""
-        self.events.emit("command", name=command, line=self._own_numbers[index], hearing=hearing or self.ear.live.name)
-        self._show(f"  [{command}]")
+        self.rt.emit(Command(command, hearing or self.ear.live.name, self._own_numbers[index]))
         if command == "stop":
             raise _Stop
         if command == "line":
@@ -332,7 +345,7 @@ class Rehearsal:
             given = line.text if prompts_given or len(words) <= self.options.prompt_words + 1 else " ".join(
                 words[: self.options.prompt_words]
             )
-            self._say(given, "line")
+            self.rt.say(given, "line")
             return None
         if command == "again":
             previous = self._previous_cue(index)
@@ -363,24 +376,24 @@ class Rehearsal:
         return target
 
     def _pause(self) -> None:
-        self._say("Paused. Say resume when you're ready.", "pause")
+        self.rt.say("Paused. Say resume when you're ready.", "pause")
         while True:
             heard = listen(
-                self.microphone,
+                self.rt.microphone,
                 self._recognizer,
-                self.events,
-                commands=self._commands,
+                self.rt.events,
+                ListenStart("resume"),
+                cross_check=self._commands,
                 is_command=lambda text: heard_command(text, "", "") is not None,
                 timing=Timing(long_silence=1.0, start_timeout=3600.0),
-                paused=True,
             )
-            command = heard_command(heard.text, heard.commands, "")
+            command = heard_command(heard.text, heard.cross_checked, "")
             if (command is None or not _sure_command(heard)) and _can_hear_again(heard, self.ear):
                 command = heard_command(_second_hearing(heard, "", self.ear).text, "", "")
             if command == "stop":
                 raise _Stop
             if command == "resume":
-                self.events.emit("command", name="resume")
+                self.rt.emit(Command("resume", self.ear.live.name))
                 return
 
 
@@ -401,7 +414,7 @@ def judge_turn(heard: Utterance, expected: str, ear: Ear, strictness: Strictness
     live = ear.live.name
     if heard.timed_out:
         return Turn("line", None, live)
-    command = heard_command(heard.text, heard.commands, expected)
+    command = heard_command(heard.text, heard.cross_checked, expected)
     if command is None:
         verdict = check_heard(expected, heard.text, heard.alternatives, strictness, names)
         if verdict.ok or not _can_hear_again(heard, ear):
@@ -433,13 +446,7 @@ def _sure_command(heard: Utterance) -> bool:
     """A command of two words or more that dictation heard word for word ("take a break") needs no second
     hearing; a lone word ("skip" -> "to get", "no" -> "now") does."""
     words = normalise_words(heard.text)
-    return len(words) >= 2 and words == normalise_words(heard.commands)
-
-
-def _verdict_fields(verdict: Verdict) -> dict:
-    fields = verdict.to_dict()
-    fields.pop("verdict", None)
-    return fields
+    return len(words) >= 2 and words == normalise_words(heard.cross_checked)
 
 
 __all__ = ["Rehearsal", "RunOptions", "Summary", "LineRecord", "summarise", "COMMAND_WORDS"]

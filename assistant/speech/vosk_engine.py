@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from assistant.errors import CallbackError
-from assistant.speech.engines import (
+from assistant.speech.toolkit import (
     Pool,
     Vocabulary,
     WholeSamples,

@@ -36,8 +36,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -45,7 +46,7 @@ import numpy as np
 from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.errors import CallbackError
 from assistant.speech.activity import only_speech, recording_time, speech_regions
-from assistant.speech.engines import Vocabulary, WholeSamples
+from assistant.speech.toolkit import Vocabulary, WholeSamples
 from assistant.speech.recognizer import Transcript, Word
 from assistant.speech.whisper_models import WhisperFiles, describe, full_problem
 
@@ -92,6 +93,8 @@ class Fit:
 class Judged:
     transcript: Transcript
     fit: Fit | None  # None when nothing was heard or no line was given
+    audio_seconds: float = 0.0  # what it heard
+    busy_seconds: float = 0.0  # and how long hearing it took
 
     @property
     def text(self) -> str:
@@ -188,11 +191,13 @@ class WhisperBackend:
 
     def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "Judged":
         """Hear `audio` freely, then score `expected` against it (see the module docstring)."""
+        started = time.perf_counter()
         audio = audio.to_rate(SPEECH_RATE)
         regions = speech_regions(audio, pad=SPEECH_PAD)
         if not regions:
-            return Judged(Transcript("", (), final=True), None)
-        return self._short(only_speech(audio, regions), hints, expected or None)
+            return Judged(Transcript("", (), final=True), None, audio.duration, time.perf_counter() - started)
+        judged = self._short(only_speech(audio, regions), hints, expected or None)
+        return replace(judged, audio_seconds=audio.duration, busy_seconds=time.perf_counter() - started)
 
     def _short(self, speech: Audio, hints: Hints, expected: str | None = None) -> "Judged":
         from faster_whisper.audio import pad_or_trim

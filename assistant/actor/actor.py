@@ -1,6 +1,6 @@
 """The virtual actor: a microphone stand-in that speaks, in a natural voice, when the session listens.
 
-It reads the session's event stream like anyone else: on each `listen_start` it asks its part what to say,
+It reads the session's event stream like anyone else: on each `ListenStart` it asks its part what to say,
 renders it, and delivers it chunk by chunk at real-time pace, exactly as a microphone in a room would, with
 silence before (a human's reaction time) and after. The session never learns the microphone is virtual.
 
@@ -12,17 +12,15 @@ the level a voice has at arm's length from a laptop (-26 dBFS).
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.audio.rooms import VOICE_DBFS, RoomNoise, at_level, hiss
-from assistant.session.events import Event, EventLog
+from assistant.actor.parts import Part
+from assistant.events import ActorSays, ActorSpeechEnd, Event, EventStream, ListenStart
 from assistant.speech.voice import Voice
-
-#: What the actor says in answer to an event, or None to stay silent.
-Part = Callable[[Event], "str | None"]
 
 # Below this level (int16 amplitude) a chunk counts as silence when the speech end is measured.
 _VOICED_LEVEL = 300
@@ -35,7 +33,7 @@ class VirtualActor:
         self,
         voice: Voice,
         part: Part,
-        events: EventLog,
+        events: EventStream,
         chunk_seconds: float = 0.05,
         reaction_seconds: float = 0.3,
         realtime: bool = True,
@@ -62,7 +60,7 @@ class VirtualActor:
         events.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
-        if event.type != "listen_start":
+        if not isinstance(event, ListenStart):
             return
         text = self._part(event)
         if text:
@@ -82,7 +80,7 @@ class VirtualActor:
         self._voiced_end = len(self._reaction.samples) + int(voiced[-1] - voiced[0]) + 1
         self._speech_text = text
         self._position = 0
-        self._events.emit("actor_says", text=text)
+        self._events.emit(ActorSays(text))
 
     def hear(self, audio: Audio) -> None:
         """Sound from elsewhere in the room reaches the microphone too: a speaker playing cues, for one."""
@@ -126,5 +124,5 @@ class VirtualActor:
             self._position += len(piece)
             room[: len(piece)] += piece
             if start < self._voiced_end <= self._position:
-                self._events.emit("actor_speech_end", text=self._speech_text)
+                self._events.emit(ActorSpeechEnd(self._speech_text))
         return np.clip(room, -32768, 32767).astype(np.int16)

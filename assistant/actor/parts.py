@@ -1,13 +1,19 @@
-"""What the virtual actor says during a run: its lines, some wrong on purpose, and now and then a command."""
+"""What the virtual actor says when a session listens: its lines in a run (some wrong on purpose, now and then
+a command), its answers to the checklist, and when to ask grounding to stop. Each part reads the typed
+`ListenStart` that says what callback is listening for."""
 
 from __future__ import annotations
 
 import random
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
+from assistant.events import ListenStart
 from assistant.linecheck.lexicon import FUNCTION_WORDS
-from assistant.session.events import Event
+
+#: What the actor says when callback listens, or None to stay silent.
+Part = Callable[[ListenStart], "str | None"]
 
 # Words an actor might swap in by mistake: ordinary, and unlike anything in a typical line.
 _SWAPS = ["window", "money", "yesterday", "garden", "morning", "letter", "river", "doctor", "kitchen", "summer"]
@@ -53,13 +59,13 @@ class ScenePart:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def __call__(self, event: Event) -> str | None:
-        if event.data.get("paused"):
+    def __call__(self, event: ListenStart) -> str | None:
+        if event.purpose == "resume":
             return self._say(0, "command", "Carry on.")
-        number, expected = event.data.get("line"), event.data.get("expected")
+        number, expected = event.line, event.expected
         if number is None or not expected:
             return None
-        attempt = event.data.get("attempt", 1)
+        attempt = event.attempt
         if self.use_commands and attempt == 1 and (number, "asked") not in self._asked:
             self._asked.add((number, "asked"))
             roll = self._rng.random()
@@ -76,3 +82,37 @@ class ScenePart:
     def _say(self, number: int, kind: str, text: str) -> str:
         self.said.append((number, kind, text))
         return text
+
+
+@dataclass
+class AnswerPart:
+    """The virtual actor's part in a checklist: the next scripted answer each time callback listens.
+    Once the answers run out it says nothing, like an actor who has walked off."""
+
+    answers: list[str | None]
+    said: list[str | None] = field(default_factory=list)
+
+    def __call__(self, event: ListenStart) -> str | None:
+        if len(self.said) >= len(self.answers):
+            return None
+        answer = self.answers[len(self.said)]
+        self.said.append(answer)
+        return answer
+
+
+@dataclass
+class StopPart:
+    """The virtual actor's part in grounding: silent, then asking to stop once, after `after` session seconds.
+
+    It says "that's enough" rather than "stop": PocketSphinx hears hibari's lone "stop" as "the", "static" or
+    "seven" (measured), so the bare word would test the voice, not the session."""
+
+    after: float | None
+    phrase: str = "that's enough"
+    spoken: bool = False
+
+    def __call__(self, event: ListenStart) -> str | None:
+        if self.after is None or self.spoken or (event.elapsed or 0.0) < self.after:
+            return None
+        self.spoken = True
+        return self.phrase

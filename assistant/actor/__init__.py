@@ -1,0 +1,7 @@
+"""The virtual actor: a natural voice in a room, standing where the microphone would be, speaking its part
+whenever a session listens. It follows the session through the event stream, like every other reader."""
+
+from assistant.actor.actor import VirtualActor
+from assistant.actor.parts import AnswerPart, Part, ScenePart, StopPart, make_mistake
+
+__all__ = ["VirtualActor", "Part", "ScenePart", "AnswerPart", "StopPart", "make_mistake"]

@@ -1,0 +1,67 @@
+"""The terminal: one subscriber of the event stream that prints what an actor glancing at the screen wants to
+see. It prints what was judged (the `verdict` event's own reading), never a transcript of its own."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from assistant.events import (
+    Answer,
+    Command,
+    CueStart,
+    Event,
+    Heard,
+    PromptStart,
+    SessionEnd,
+    SessionStart,
+    Verdict,
+)
+
+#: callback's own lines that are not printed: the spoken summary (printed in full by the session's command)
+#: and, in grounding, the bare counts ("two", "three").
+_UNPRINTED_KINDS = {"summary"}
+
+
+class TerminalPrinter:
+    def __init__(self, echo: Callable[[str], None], counts: bool = True):
+        self._echo = echo
+        self._counts = counts  # print one- and two-word prompts (off for grounding's counts)
+        self._kind = ""
+        self._role = ""
+        self._heard: Heard | None = None
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, SessionStart):
+            self._kind, self._role = event.kind, event.role or ""
+        elif isinstance(event, CueStart):
+            self._echo(f"{event.speaker}: {event.text}")
+        elif isinstance(event, PromptStart):
+            self._prompt(event)
+        elif isinstance(event, Verdict):
+            self._echo(f"{self._role}: {event.heard or '(nothing heard)'}  [{event.result}]")
+        elif isinstance(event, Command) and self._kind == "run":
+            self._echo(f"  [{event.name}]")
+        elif isinstance(event, Heard):
+            self._heard = event
+        elif isinstance(event, Answer):
+            self._answer(event)
+        elif isinstance(event, SessionEnd) and event.kind == "run":
+            from assistant.session.run import Summary
+
+            self._echo("\n" + " ".join(Summary.from_dict(event.summary).sentences()))
+
+    def _prompt(self, event: PromptStart) -> None:
+        if event.kind in _UNPRINTED_KINDS or (not self._counts and len(event.text.split()) <= 2):
+            return
+        indent = "  " if self._kind == "run" else ""
+        self._echo(f"{indent}callback: {event.text}")
+
+    def _answer(self, event: Answer) -> None:
+        if event.answer == "silence":
+            self._echo("heard: (nothing)")
+            return
+        heard = self._heard
+        # When no answer word was heard, what dictation made of it shows why ("purple elephants").
+        said = (heard.text or heard.dictation) if heard is not None else ""
+        meaning = "unclear, asking again" if event.answer == "unclear" else event.answer
+        self._echo(f"heard: {said or '(nothing clear)'}  -> {meaning}")
