@@ -21,13 +21,14 @@ Items marked "prep": true are asked only with `callback checklist --prep`. An it
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import CallbackError
+from assistant.user_files import read_text
+from assistant.user_files import user_file as find_user_file
 
 ENV_OVERRIDE = "CALLBACK_CHECKLIST"
 
@@ -36,6 +37,7 @@ ENV_OVERRIDE = "CALLBACK_CHECKLIST"
 class Offer:
     ask: str  # put to the actor after the follow-up, e.g. "Say yes and we'll run a redirection drill."
     accept: str  # spoken when they say yes
+    action: str = ""  # what a yes leads to once the checklist is over: "drill", or nothing
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,7 @@ class Checklist:
 
 def user_file() -> Path | None:
     """The user's checklist file, or None when there is none. A named but missing file is an error."""
-    named = os.environ.get(ENV_OVERRIDE)
-    if named:
-        path = Path(named).expanduser()
-        if not path.is_file():
-            raise CallbackError(f"{ENV_OVERRIDE} names {path}, which is not a file")
-        return path
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    path = Path(config).expanduser() / "callback" / "checklist.json"
-    return path if path.is_file() else None
+    return find_user_file(ENV_OVERRIDE, "checklist.json")
 
 
 def load_checklist(path: Path | None = None, use_user_file: bool = True) -> Checklist:
@@ -105,12 +99,7 @@ def merge(built_in: Checklist, user: dict[str, Any], source: str) -> Checklist:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CallbackError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise CallbackError(f"cannot read {path}: it is not UTF-8 text") from None
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -167,7 +156,9 @@ def _item(raw: Any, number: int, fail) -> Item:
         o = raw["offer"]
         if not (isinstance(o, dict) and isinstance(o.get("ask"), str) and isinstance(o.get("accept"), str)):
             raise fail(f"item {number}: \"offer\" must be an object with \"ask\" and \"accept\" strings")
-        offer = Offer(o["ask"].strip(), o["accept"].strip())
+        if o.get("action", "") not in ("", "drill"):
+            raise fail(f"item {number}: an offer's \"action\" can only be \"drill\"")
+        offer = Offer(o["ask"].strip(), o["accept"].strip(), o.get("action", ""))
     return Item(
         id=(raw.get("id") or "").strip() or _slug(question),
         question=question.strip(),

@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
-packages=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 python3-venv python3-pip)
-# The tests open the practice report in a real headless browser.
-[ -n "$extras" ] && packages+=(chromium)
+# tesseract-ocr reads scanned PDF sides.
+packages=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 python3-venv python3-pip tesseract-ocr)
+# The tests open the practice report in a real headless browser, and typeset PDF sides with afterwriting (npm).
+[ -n "$extras" ] && packages+=(chromium nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -35,6 +36,10 @@ if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m p
   tail -n 20 "$log" >&2
   echo "setup: installing the Python packages failed (full log: $log)" >&2
   exit 1
+fi
+
+if [ -n "$extras" ] && ! command -v afterwriting >/dev/null; then
+  npm install -g --silent afterwriting >"$log" 2>&1 || { tail -n 20 "$log" >&2; echo "setup: installing afterwriting failed" >&2; exit 1; }
 fi
 
 # The English Vosk model is the better recognizer; without it callback uses the built-in PocketSphinx.

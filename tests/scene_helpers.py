@@ -33,10 +33,11 @@ class Scripted:
 
 
 def rehearse(ear, part, actor_voice=None, voices=None, echo=False, room=None, timing=Timing(), history=None,
-             **options):
-    """(events, summary, script) of one run of the demo scene, the virtual actor playing MAYA."""
+             end=None, **options):
+    """(events, summary, script) of one run of the demo scene (to MAYA's line `end`), the virtual actor
+    playing MAYA."""
     script = load_script(DEMO)
-    lines, numbers = select_lines(script.lines, ROLE)
+    lines, numbers = select_lines(script.lines, ROLE, end=end)
     if voices is None:
         chosen = cue_voices(["THEO", "CALLBACK"])
         voices = {"THEO": chosen["THEO"]}, chosen["CALLBACK"]

@@ -18,7 +18,8 @@ import numpy as np
 
 from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.audio.rooms import VOICE_DBFS, RoomNoise, at_level, hiss
-from assistant.actor.parts import Part
+from assistant.actor.delivery import Delivery
+from assistant.actor.parts import Part, Spoken
 from assistant.events import ActorSays, ActorSpeechEnd, Event, EventStream, ListenStart
 from assistant.speech.voice import Voice
 
@@ -50,6 +51,7 @@ class VirtualActor:
         self._room_noise = room
         self._seed = seed
         self._chunks_made = 0
+        self._deliveries = 0
         self._speech: np.ndarray = np.zeros(0, dtype=np.int16)
         self._speech_text = ""
         self._voiced_end = 0  # index in _speech just past the last voiced sample
@@ -62,17 +64,29 @@ class VirtualActor:
     def _on_event(self, event: Event) -> None:
         if not isinstance(event, ListenStart):
             return
-        text = self._part(event)
-        if text:
-            self.say(text)
+        said = self._part(event)
+        if isinstance(said, Spoken):
+            self.say(said.text, said.delivery)
+        elif said:
+            self.say(said)
 
-    def say(self, text: str) -> None:
-        """Start speaking `text` after a human's reaction time."""
-        spoken = self._voice.render(text).to_rate(SPEECH_RATE)
+    def say(self, text: str, delivery: Delivery | None = None) -> None:
+        """Start speaking `text` after a human's reaction time; with a `delivery` (a director's note obeyed, or
+        ignored), rendered that way and with a take's natural variation, a new one each time."""
+        level = VOICE_DBFS
+        if delivery is None:
+            spoken = self._voice.render(text)
+        else:
+            from assistant.actor.delivery import deliver
+
+            self._deliveries += 1
+            spoken = deliver(self._voice, text, delivery, seed=self._seed * 1009 + self._deliveries)
+            level += delivery.loudness_db
+        spoken = spoken.to_rate(SPEECH_RATE)
         voiced = np.flatnonzero(np.abs(spoken.samples.astype(np.int32)) > _VOICED_LEVEL)
         if len(voiced) == 0:
             return
-        spoken = Audio(np.clip(at_level(spoken.samples, VOICE_DBFS), -32768, 32767).astype(np.int16), spoken.rate)
+        spoken = Audio(np.clip(at_level(spoken.samples, level), -32768, 32767).astype(np.int16), spoken.rate)
         voiced = np.flatnonzero(np.abs(spoken.samples.astype(np.int32)) > _VOICED_LEVEL)
         # The synthesizer's lead-in silence goes (the reaction time stands for it); its natural release stays,
         # because a word cut at its last loud sample loses the soft consonant that ends it.

@@ -9,11 +9,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from assistant.actor.delivery import OBEY, Delivery
 from assistant.events import ListenStart
 from assistant.linecheck.lexicon import FUNCTION_WORDS
 
-#: What the actor says when callback listens, or None to stay silent.
-Part = Callable[[ListenStart], "str | None"]
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """What to say, and how: a delivery of the line (a director's note obeyed, or ignored)."""
+
+    text: str
+    delivery: Delivery
+
+
+#: What the actor says when callback listens (words, or words and a way of saying them), or None for silence.
+Part = Callable[[ListenStart], "str | Spoken | None"]
 
 # Words an actor might swap in by mistake: ordinary, and unlike anything in a typical line.
 _SWAPS = ["window", "money", "yesterday", "garden", "morning", "letter", "river", "doctor", "kitchen", "summer"]
@@ -51,6 +62,7 @@ class ScenePart:
     mistakes: float = 0.0  # share of lines said wrong the first time
     use_commands: bool = False  # now and then ask for the line, or pause and resume
     seed: int = 0
+    stubborn: bool = False  # ignore directors' notes: deliver the line the same way again
     said: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text) for tests and reports
     _rng: random.Random = field(init=False)
     _asked: set[tuple[int, str]] = field(default_factory=set, init=False)
@@ -59,12 +71,16 @@ class ScenePart:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def __call__(self, event: ListenStart) -> str | None:
+    def __call__(self, event: ListenStart) -> str | Spoken | None:
         if event.purpose == "resume":
             return self._say(0, "command", "Carry on.")
+        if event.purpose == "rating":
+            return self._say(event.line or 0, "rating", self._rng.choice(["Three.", "Four.", "Four.", "Five."]))
         number, expected = event.line, event.expected
         if number is None or not expected:
             return None
+        if event.redirection is not None:
+            return self.take_note(number, expected, event.measure, event.direction)
         attempt = event.attempt
         if self.use_commands and attempt == 1 and (number, "asked") not in self._asked:
             self._asked.add((number, "asked"))
@@ -78,6 +94,12 @@ class ScenePart:
             self._wrong.add(number)
             return self._say(number, "mistake", make_mistake(expected, self._rng))
         return self._say(number, "line", expected)
+
+    def take_note(self, number: int, text: str, measure: str | None, direction: int) -> Spoken:
+        """The line again after a note: changed as the note asks (when it can be measured), unless stubborn."""
+        obeyed = not self.stubborn and measure is not None
+        self._say(number, "obeyed" if obeyed else "same again", text)
+        return Spoken(text, OBEY[(measure, direction)] if obeyed else Delivery())
 
     def _say(self, number: int, kind: str, text: str) -> str:
         self.said.append((number, kind, text))

@@ -9,6 +9,7 @@ Both run with the microphone, or headless with the virtual actor (`--actor virtu
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -16,6 +17,8 @@ from assistant.commands.history_options import history_option, open_history
 from assistant.commands.options import actor_noise_option, device_options, engine_options, open_runtime
 from assistant.errors import CallbackError
 
+#: Notes in the drill that follows the checklist's offer: a few minutes, not a session.
+DRILL_ROUNDS = 3
 #: An --answers item that says nothing: the virtual actor stays silent for that question.
 SILENT_ANSWER = "silence"
 #: An --answers item that speaks any words, e.g. "say:purple elephant", to try an unclear answer.
@@ -44,8 +47,11 @@ def session_options(command):
                    "nothing; 'say:ANY WORDS' to say something else).")
 @click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
               help="Seconds to wait for an answer to start before asking again.")
+@click.option("--script", "drill_script", type=click.Path(path_type=str), default=None,
+              help="Your sides: say yes to the drill offer and a redirection drill on them follows at once.")
+@click.option("--role", "drill_role", default=None, help="With --script: the character you play.")
 @session_options
-def checklist(prep, as_json, last, answers, timeout, **settings):
+def checklist(prep, as_json, last, answers, timeout, drill_script, drill_role, **settings):
     """Ask the callback checklist aloud; answer by voice.
 
     Say yes, no, skip, back (previous question), repeat or stop. A "no" gets a concrete tip and is marked
@@ -65,21 +71,60 @@ def checklist(prep, as_json, last, answers, timeout, **settings):
     if script is not None and settings["actor"] != "virtual":
         raise CallbackError("--answers is what the virtual actor says; add --actor virtual")
 
-    from assistant.actor import AnswerPart
+    from assistant.actor import AnswerPart, ScenePart
     from assistant.checklist_items import load_checklist
     from assistant.session.checklist import AnswerTiming, ChecklistFlow, ChecklistSession
 
+    if (drill_script is None) != (drill_role is None):
+        raise CallbackError("--script and --role go together: the sides to drill, and who you play in them")
+    drill = _prepare_drill(drill_script, drill_role, settings) if drill_script else None
     items = load_checklist().questions(prep)
     # Before the first question: a history that cannot be written is said now, not after the last answer.
-    history = open_history(settings)
-    runtime = _open_runtime(settings, AnswerPart(script or []), history, as_json)
+    history = open_history(settings, drill_script)
+    answering, acting = AnswerPart(script or []), ScenePart(seed=settings.get("seed") or 0)
+    part = lambda event: answering(event) if event.purpose == "answer" else acting(event)  # noqa: E731
+    runtime = _open_runtime(settings, part, history, as_json, names=drill.names if drill else ())
     session = ChecklistSession(ChecklistFlow(items), AnswerTiming(start_timeout=timeout))
     try:
         ran = runtime.run(session)
+        # Whatever ended it (the last question, "stop", Ctrl-C, a lost device), the answers given are kept.
+        _print_outcome(ran.result, as_json, history)
+        ran.raise_if_failed()
+        if any(r.offer_accepted and r.item.offer.action == "drill" for r in ran.result.results):
+            _drill_now(runtime, drill, as_json)
     finally:
         runtime.close()
-    # Whatever ended it (the last question, "stop", Ctrl-C, a lost device), the answers given are already kept.
-    _print_outcome(ran.result, as_json, history)
+
+
+def _prepare_drill(script_path, role, settings):
+    """The drill the checklist's offer leads to, made ready before the first question (bad sides are said
+    now, not after the checklist)."""
+    from assistant.commands.options import load_role
+    from assistant.commands.run import cast_voices
+    from assistant.redirections import load_redirections
+    from assistant.script.model import canonical_name
+    from assistant.session.drill import DrillOptions, DrillSession
+
+    script, lines = load_role(script_path, role)
+    role = canonical_name(role)
+    voices, _ = cast_voices(script.lines, role, settings.get("rate"))
+    return DrillSession(script.lines, role, list(range(1, len(lines) + 1)), voices, load_redirections(),
+                        DrillOptions(rounds=DRILL_ROUNDS, seed=settings.get("seed") or 0),
+                        names=list(script.roles()), script=str(Path(script_path).resolve()))
+
+
+def _drill_now(runtime, drill, as_json: bool) -> None:
+    if drill is None:
+        runtime.say("To drill, run callback drill with your sides and your role.", "follow_up")
+        if not as_json:
+            click.echo("Next: callback drill SCRIPT --role NAME")
+        return
+    ran = runtime.run(drill)
+    results = ran.result.redirections
+    if as_json:
+        click.echo(json.dumps({"drill": [r.to_dict() for r in results]}, ensure_ascii=False))
+    else:
+        click.echo(f"Drill: {len(results)} notes taken.")
     ran.raise_if_failed()
 
 
@@ -150,11 +195,11 @@ def parse_answers(text: str) -> list[str | None]:
 # -- the runtime -------------------------------------------------------------------------------------------
 
 
-def _open_runtime(settings, part, history, as_json: bool, counts: bool = True):
+def _open_runtime(settings, part, history, as_json: bool, counts: bool = True, names=()):
     from assistant.session.printer import TerminalPrinter
 
     printer = None if as_json else TerminalPrinter(click.echo, counts=counts)
-    return open_runtime(settings, part, history=history, printer=printer)
+    return open_runtime(settings, part, names=names, history=history, printer=printer)
 
 
 # -- printing ----------------------------------------------------------------------------------------------

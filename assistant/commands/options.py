@@ -72,7 +72,8 @@ def load_role(script_path: str, role: str):
     """The script and the role's lines, or a one-line error naming the real characters."""
     from assistant.script import load_script
 
-    script = load_script(script_path)
+    # A scan read by OCR says so (and how sure it is) on stderr, as every notice does.
+    script = load_script(script_path, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
     lines = script.lines_of(role)
     if not lines:
         raise CallbackError(f"{role} has no lines in {script_path}")

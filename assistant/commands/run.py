@@ -39,6 +39,8 @@ def _common_options(command, with_actor: bool):
             click.option("--actor-mistakes", type=click.FloatRange(0, 1), default=0.0,
                          help="Share of the virtual actor's lines said wrong (0 to 1)."),
             click.option("--actor-commands", is_flag=True, help="Let the virtual actor use voice commands."),
+            click.option("--actor-stubborn", is_flag=True,
+                         help="The virtual actor ignores directors' notes and says the line the same way again."),
         ]
     options += [
         click.option("--seed", type=int, default=None, help="Seed for the virtual actor's choices."),
@@ -50,6 +52,11 @@ def _common_options(command, with_actor: bool):
         click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
                      help="Seconds of silence before callback offers the line."),
         click.option("--save-takes", is_flag=True, help="Keep each attempt's audio beside the practice history."),
+        click.option("--redirect-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="After a right line, the chance of a director's note and the line again (0 to 1)."),
+        click.option("--kinds", default=None, metavar="LIST",
+                     help="With --redirect-rate: only these kinds of note (pace, loudness, pauses, pitch, "
+                          "qualitative, ...)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -93,7 +100,8 @@ def run(script_path, role, scene, start, end, loop, focus, count, **settings):
 @_demo_options
 def demo(mistakes, **settings):
     """Run the built-in scene with the virtual actor playing MAYA (no microphone needed)."""
-    settings.update(actor="virtual", actor_mistakes=mistakes, actor_commands=True, input_device=None)
+    settings.update(actor="virtual", actor_mistakes=mistakes, actor_commands=True, actor_stubborn=False,
+                    input_device=None)
     if settings["seed"] is None:
         settings["seed"] = DEMO_SEED
     click.echo("callback demo: the virtual actor plays MAYA in 'The Night Shift'; callback reads THEO.")
@@ -126,9 +134,14 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
     else:
         lines, numbers = select_lines(all_lines, role, start, end)
 
+    notes = ()
+    if settings["redirect_rate"] > 0 or settings["kinds"]:
+        from assistant.redirections import choose_kinds, load_redirections
+
+        notes = choose_kinds(load_redirections(), settings["kinds"])
     # The history first: a data folder that cannot be written is said before anything is loaded or played.
     history = open_history(settings, script_path, getattr(script, "title", None), settings["save_takes"])
-    voices, prompter = _voices(lines, role, settings)
+    voices, prompter = cast_voices(lines, role, settings["rate"], settings["natural_cues"])
     runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), history=history,
                            printer=TerminalPrinter(click.echo), voice=prompter)
     options = RunOptions(
@@ -138,6 +151,9 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
         read_directions=settings["read_directions"],
         loop=loop,
         timing=Timing(start_timeout=settings["timeout"]),
+        redirect_rate=settings["redirect_rate"],
+        redirections=notes,
+        seed=settings["seed"],
     )
     rehearsal = Rehearsal(lines, voices, options, names=list(script.roles()), line_numbers=numbers,
                           script=str(Path(script_path).resolve()))
@@ -160,14 +176,15 @@ def _weakest(script_path, role, count: int) -> list[int]:
     return chosen
 
 
-def _voices(lines, role, settings):
+def cast_voices(lines, role, rate=None, natural_cues: bool = False):
+    """A voice for each other character in `lines`, and callback's own voice, never the same as theirs."""
     from assistant.speech.voices import NaturalVoice, cue_voices
 
     others = sorted({line.speaker for line in lines if line.speaker != role})
     # Assigned together, so callback's own voice never doubles as a character's.
-    voices = cue_voices([*others, _PROMPTER], rate=settings["rate"])
+    voices = cue_voices([*others, _PROMPTER], rate=rate)
     prompter = voices.pop(_PROMPTER)
-    if settings["natural_cues"]:
+    if natural_cues:
         natural = NaturalVoice()
         voices = {name: natural for name in others}
     return voices, prompter
@@ -176,7 +193,10 @@ def _voices(lines, role, settings):
 def _actor_part(settings):
     from assistant.actor import ScenePart
 
-    return ScenePart(settings["actor_mistakes"], settings["actor_commands"], settings["seed"])
+    if settings["actor_stubborn"] and settings["actor"] != "virtual":
+        raise CallbackError("--actor-stubborn is the virtual actor's; add --actor virtual")
+    return ScenePart(settings["actor_mistakes"], settings["actor_commands"], settings["seed"],
+                     stubborn=settings["actor_stubborn"])
 
 
 COMMANDS = [run, demo]

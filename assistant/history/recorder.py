@@ -83,7 +83,7 @@ class HistoryRecorder:
 
     def _start(self, event: SessionStart) -> None:
         script = None
-        if self.script is not None:
+        if self.script is not None and event.script is not None:  # a checklist before a drill has no script
             script = script_id(self._connection, self.script.content_hash, self.script.path, self.script.title)
         self.session_id = insert_session(self._connection, event.kind, now(), {}, script_id=script, role=event.role)
         self._script_id = script

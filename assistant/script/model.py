@@ -12,7 +12,7 @@ class Line:
     speaker: str  # canonical character name, upper case, extensions like (V.O.) folded away
     text: str  # the words to be spoken, parentheticals and notes removed
     direction: str = ""  # parentheticals, joined with " / "
-    source_line: int = 0  # 1-based line number in the source file
+    source_line: int = 0  # where it is in the source: 1-based line of a text file, page of a PDF
     dual: bool = False  # spoken at the same time as the previous speech
 
 

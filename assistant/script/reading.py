@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.errors import CallbackError
 
-_FORMATS_HINT = "a script is plain text ('NAME: words'), Fountain (.fountain) or Final Draft (.fdx)"
+_FORMATS_HINT = "a script is plain text ('NAME: words'), Fountain (.fountain), Final Draft (.fdx) or PDF sides (.pdf)"
 
 # Control characters that never appear in a text file; tab, newline, carriage return and form feed do.
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")

@@ -12,36 +12,24 @@ is heard again by the strong hearing (Whisper) before anything is said, and its 
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
-from assistant.events import (
-    Command,
-    CueEnd,
-    CueStart,
-    Heard,
-    ListenStart,
-    Outcome,
-    Recognized,
-    SessionStart,
-)
+from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, Refresh, SessionStart
 from assistant.events import Verdict as VerdictEvent
-from assistant.linecheck import Strictness, Verdict, check_heard, check_line, normalise_words
+from assistant.linecheck import Strictness, Verdict
+from assistant.redirections import Redirection
 from assistant.script.model import Line
-from assistant.session.commands import COMMAND_WORDS, MAX_COMMAND_WORDS, covers_ending, heard_command
-from assistant.session.listen import Timing, Utterance, listen
+from assistant.session.commands import heard_command
+from assistant.session.line_hearing import LineHearing
+from assistant.session.listen import Timing, listen
+from assistant.session.redirecting import REFRESH, Redirector, Take, sounds_the_same
 from assistant.session.runtime import Runtime
-from assistant.speech.hearing import Ear, verdict_of
-from assistant.speech.whisper_engine import Judged
+from assistant.session.turns import can_hear_again, second_hearing, sure_command
 from assistant.speech.voice import Voice
-
-#: What a second hearing is told to expect from a short utterance: the command words (never the line).
-COMMAND_PROMPT = ("line", "again", "skip", "back", "pause", "resume", "stop")
-#: Speech shorter than this may be a command, and is heard with COMMAND_PROMPT.
-COMMAND_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -57,6 +45,10 @@ class RunOptions:
     max_attempts: int = 3  # a line missed this often under on_miss=repeat moves on
     max_silent_prompts: int = 2  # offers of the line met with silence before the line is skipped
     speak_summary: bool = True  # say the summary aloud at the end
+    redirect_rate: float = 0.0  # after a right line, the chance of a director's note and a retake
+    redirections: tuple[Redirection, ...] = ()  # the notes to choose from
+    refresh: bool = True  # say so when a line comes again the same as the time before
+    seed: int = 0  # the choice of notes
 
 
 @dataclass
@@ -207,6 +199,7 @@ class Rehearsal:
         self._own_numbers = line_numbers if line_numbers is not None else number_role_lines(lines, options.role)
         self.records = {number: LineRecord(number, self.lines[i]) for i, number in self._own_numbers.items()}
         self._stopped = False
+        self._takes: dict[int, Take] = {}  # each line's last right take, to hear whether the next one is new
 
     # -- the session ----------------------------------------------------------------------------------
 
@@ -216,11 +209,12 @@ class Rehearsal:
     def run(self, runtime: Runtime) -> Summary:
         self.rt = runtime
         self.ear = runtime.ear
-        self._recognizer = self.ear.live.recognizer()
-        # With a strong hearing to confirm them, commands are proposed by dictation alone: the command
-        # recognizer (a grammar decoder and a second dictation decoder on PocketSphinx) would cost ~180 MB
-        # and half the streaming CPU to propose what the second hearing decides anyway.
-        self._commands = None if self.ear.strong is not None else self.ear.live.recognizer(vocabulary=COMMAND_WORDS)
+        self.hearing = LineHearing(self.ear, self.options.strictness, self.options.timing, self.names,
+                                   self.options.wait_for_engine)
+        self._rng = random.Random(self.options.seed)
+        self._redirector = None
+        if self.options.redirect_rate > 0 and self.options.redirections:
+            self._redirector = Redirector(self.options.redirections, self.hearing, self._rng)
         self.prepare(runtime)
         try:
             while True:
@@ -272,68 +266,56 @@ class Rehearsal:
         number = self._own_numbers[index]
         record = self.records[number]
         line = self.lines[index]
-        expected = normalise_words(line.text)
         prompts_given = 0
         attempts = 0
         silent_turns = 0
         while True:
-            heard = listen(
-                self.rt.microphone,
-                self._recognizer,
-                self.rt.events,
-                ListenStart("line", line=number, expected=line.text, attempt=attempts + 1),
-                is_complete=lambda text: covers_ending(expected, normalise_words(text)),
-                cross_check=self._commands,
-                is_command=lambda text: heard_command(text, "", line.text) is not None,
-                max_command_words=MAX_COMMAND_WORDS,
-                timing=self.options.timing,
-                wait_for_engine=self.options.wait_for_engine,
-                early_hearing=self._early_hearing(line.text) if self.ear.strong and self.ear.strong.ready() else None,
-            )
-            self.rt.emit(Heard(heard.text, self.ear.live.name, heard.ended_by, line=number))
+            delivery = self.hearing.hear(self.rt, number, line.text,
+                                         ListenStart("line", line=number, expected=line.text, attempt=attempts + 1))
+            heard, turn = delivery.utterance, delivery.turn
             silent_turns = silent_turns + 1 if heard.timed_out else 0
             if silent_turns > self.options.max_silent_prompts:
                 # Nobody is answering (the actor left the room): move on rather than prompt forever.
                 self._obey("skip", index, line, prompts_given)
                 return index + 1
-            command, verdict, hearing = self._judge(heard, line, number)
-            if command is not None:
-                outcome = self._obey(command, index, line, prompts_given, hearing)
-                if command == "line":
+            if turn.command is not None:
+                outcome = self._obey(turn.command, index, line, prompts_given, turn.hearing)
+                if turn.command == "line":
                     prompts_given += 1
                 if outcome is not None:
                     return outcome
                 continue
 
+            verdict = turn.verdict
             record.verdicts.append(verdict)
             attempts += 1
             # The attempt is committed to the history by this event, before anything else is said or played.
-            self.rt.emit(VerdictEvent.of(number, verdict, hearing, attempts, heard.audio))
-            if verdict.ok or self.options.on_miss == "note":
+            self.rt.emit(VerdictEvent.of(number, verdict, turn.hearing, attempts, heard.audio))
+            if verdict.ok:
+                take = Take(number, line.text, heard.audio, heard.words) if heard.audio is not None else None
+                self._after_right_line(take, attempts)
+                return index + 1
+            if self.options.on_miss == "note":
                 return index + 1
             self.rt.say(verdict.correction(), "correction")
             if self.options.on_miss == "prompt" or attempts >= self.options.max_attempts:
                 return index + 1
 
-    # -- judging: the streaming hearing first, the strong one for whatever it rejects -------------------------
-
-    def _judge(self, heard: Utterance, line: Line, number: int) -> tuple[str | None, Verdict | None, str]:
-        """(command, None, hearing) for a command, else (None, verdict, hearing)."""
-        turn = judge_turn(heard, line.text, self.ear, self.options.strictness, self.names)
-        if turn.second is not None:
-            self.rt.emit(Recognized(turn.hearing, round(turn.second.audio_seconds, 3),
-                                    round(turn.second.busy_seconds, 4)))
-            self.rt.emit(Heard(turn.second.text, turn.hearing, heard.ended_by, line=number,
-                               fit=turn.second.fit.to_dict() if turn.second.fit else None))
-        return turn.command, turn.verdict, turn.hearing
-
-    def _early_hearing(self, expected: str):
-        """Start the second hearing at a pause, unless the streaming hearing already has the line."""
-        def start(audio: Audio, partial: str, speech_seconds: float):
-            if partial and check_line(expected, partial, self.options.strictness, self.names).ok:
-                return None
-            return self.ear.strong.submit(audio, expected, _hints(self.ear, speech_seconds))
-        return start
+    def _after_right_line(self, take: Take | None, attempts: int) -> None:
+        """A right line may draw a random note (--redirect-rate); delivered again without one, it is checked
+        against the last take of it ("don't repeat, refresh")."""
+        if take is None:
+            return
+        previous = self._takes.get(take.line)
+        self._takes[take.line] = take
+        if self._redirector is not None and self._rng.random() < self.options.redirect_rate:
+            result = self._redirector.redirect(self.rt, take, attempts + 1)
+            if result == "stop":
+                raise _Stop
+            return
+        if self.options.refresh and previous is not None and sounds_the_same(previous, take):
+            self.rt.emit(Refresh(take.line))
+            self.rt.say(REFRESH, "refresh")
 
     def _obey(self, command: str, index: int, line: Line, prompts_given: int, hearing: str = "") -> int | None:
         """Carry out a voice command; return where to go on from, or None to listen for this line again."""
@@ -380,16 +362,16 @@ class Rehearsal:
         while True:
             heard = listen(
                 self.rt.microphone,
-                self._recognizer,
+                self.hearing.recognizer,
                 self.rt.events,
                 ListenStart("resume"),
-                cross_check=self._commands,
+                cross_check=self.hearing.commands,
                 is_command=lambda text: heard_command(text, "", "") is not None,
                 timing=Timing(long_silence=1.0, start_timeout=3600.0),
             )
             command = heard_command(heard.text, heard.cross_checked, "")
-            if (command is None or not _sure_command(heard)) and _can_hear_again(heard, self.ear):
-                command = heard_command(_second_hearing(heard, "", self.ear).text, "", "")
+            if (command is None or not sure_command(heard)) and can_hear_again(heard, self.ear):
+                command = heard_command(second_hearing(heard, "", self.ear).text, "", "")
             if command == "stop":
                 raise _Stop
             if command == "resume":
@@ -397,56 +379,4 @@ class Rehearsal:
                 return
 
 
-@dataclass(frozen=True)
-class Turn:
-    """What the actor's turn was: a command, or an attempt at the line and its verdict."""
-
-    command: str | None
-    verdict: Verdict | None
-    hearing: str  # the hearing that decided
-    second: Judged | None = None  # the strong hearing's reading, when it was asked
-
-
-def judge_turn(heard: Utterance, expected: str, ear: Ear, strictness: Strictness = "default",
-               names: Sequence[str] = ()) -> Turn:
-    """The streaming hearing decides when it hears the line right or a sure command; anything else (a
-    "missed", a lone word that may be a command) is heard again by the strong hearing, whose reading is final."""
-    live = ear.live.name
-    if heard.timed_out:
-        return Turn("line", None, live)
-    command = heard_command(heard.text, heard.cross_checked, expected)
-    if command is None:
-        verdict = check_heard(expected, heard.text, heard.alternatives, strictness, names)
-        if verdict.ok or not _can_hear_again(heard, ear):
-            return Turn(None, verdict, live)
-    elif _sure_command(heard) or not _can_hear_again(heard, ear):
-        return Turn(command, None, live)
-    judged = _second_hearing(heard, expected, ear)
-    command = heard_command(judged.text, "", expected)
-    if command is not None:
-        return Turn(command, None, ear.strong.name, judged)
-    return Turn(None, verdict_of(expected, judged, strictness, names), ear.strong.name, judged)
-
-
-def _can_hear_again(heard: Utterance, ear: Ear) -> bool:
-    return heard.audio is not None and ear.strong is not None and ear.strong.available()
-
-
-def _second_hearing(heard: Utterance, expected: str, ear: Ear) -> Judged:
-    if heard.early is not None:
-        return heard.early.result()
-    return ear.strong.judge(heard.audio, expected, _hints(ear, heard.speech_seconds))
-
-
-def _hints(ear: Ear, speech_seconds: float):
-    return ear.hints(COMMAND_PROMPT if speech_seconds <= COMMAND_SECONDS else ())
-
-
-def _sure_command(heard: Utterance) -> bool:
-    """A command of two words or more that dictation heard word for word ("take a break") needs no second
-    hearing; a lone word ("skip" -> "to get", "no" -> "now") does."""
-    words = normalise_words(heard.text)
-    return len(words) >= 2 and words == normalise_words(heard.cross_checked)
-
-
-__all__ = ["Rehearsal", "RunOptions", "Summary", "LineRecord", "summarise", "COMMAND_WORDS"]
+__all__ = ["Rehearsal", "RunOptions", "Summary", "LineRecord", "summarise"]

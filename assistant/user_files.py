@@ -1,0 +1,32 @@
+"""The user's own files beside the built-in ones (checklist questions, director's notes): where they are looked
+for, and reading them with a one-line error for every way that can fail."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from assistant.errors import CallbackError
+
+
+def user_file(env_override: str, name: str) -> Path | None:
+    """The file $env_override names (it must exist), else $XDG_CONFIG_HOME/callback/NAME or
+    ~/.config/callback/NAME when present, else None."""
+    named = os.environ.get(env_override)
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise CallbackError(f"{env_override} names {path}, which is not a file")
+        return path
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    path = Path(config).expanduser() / "callback" / name
+    return path if path.is_file() else None
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CallbackError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CallbackError(f"cannot read {path}: it is not UTF-8 text") from None
