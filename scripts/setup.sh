@@ -11,8 +11,10 @@ extras=""
 
 # tesseract-ocr reads scanned PDF sides.
 packages=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 python3-venv python3-pip tesseract-ocr)
-# The tests open the practice report in a real headless browser, and typeset PDF sides with afterwriting (npm).
-[ -n "$extras" ] && packages+=(chromium nodejs npm)
+# The tests open the practice report in a real headless browser, and typeset PDF sides with afterwriting (npm;
+# the machine's own Node.js when it has one: Debian's npm package conflicts with NodeSource's nodejs).
+[ -n "$extras" ] && packages+=(chromium)
+[ -n "$extras" ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
