@@ -37,6 +37,7 @@ from assistant.script import load_script  # noqa: E402
 from assistant.script.pdf import parse_pdf  # noqa: E402
 from pdf_helpers import (  # noqa: E402
     AFTERWRITING_EVERYTHING,
+    pages_of,
     afterwriting_missing,
     afterwriting_pdf,
     scanned,
@@ -131,7 +132,7 @@ def main() -> None:
     typeset = afterwriting_pdf(SOURCES[0], folder / "ocr-source.pdf")
     wanted = slice(1, 1 + options.ocr_pages)  # after the title page
     reference_pdf = folder / "ocr-reference.pdf"
-    _pages_of(typeset, wanted, reference_pdf)
+    pages_of(typeset, wanted, reference_pdf)
     right = speeches(load_script(reference_pdf))
     worst = 0.0
     for label, dpi, tilt, blur in SCANS:
@@ -149,17 +150,6 @@ def main() -> None:
               f"text similarity of matched speeches mean {statistics.fmean(similar):.1f}% min {min(similar):.1f}%")
         print(f"  notice: {notices[0] if notices else '(none)'}" + (f" (+{len(notices) - 1} unsure lines)" if len(notices) > 1 else ""))
     print(f"OCR: worst {worst:.2f} s/page (target <= {OCR_TARGET}): {'ok' if worst <= OCR_TARGET else 'MISSED'}")
-
-
-def _pages_of(pdf: Path, pages: slice, out: Path) -> Path:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for page in PdfReader(pdf).pages[pages]:
-        writer.add_page(page)
-    with out.open("wb") as handle:
-        writer.write(handle)
-    return out
 
 
 if __name__ == "__main__":

@@ -115,3 +115,15 @@ def show_json(script: Path) -> dict:
 
 def speeches(shown: dict) -> list[tuple[str, str]]:
     return [(line["speaker"], line["text"]) for scene in shown["scenes"] for line in scene["lines"]]
+
+
+def pages_of(pdf: Path, pages: slice, out: Path) -> Path:
+    """A PDF of some of `pdf`'s pages, written to `out`."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(pdf).pages[pages]:
+        writer.add_page(page)
+    with out.open("wb") as handle:
+        writer.write(handle)
+    return out

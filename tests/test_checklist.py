@@ -96,9 +96,19 @@ def test_every_kind_of_answer_through_the_real_engines(home):
     assert [(e["kind"], e["index"], e["attempt"]) for e in prompts[4:6]] == [("question", 2, 1), ("question", 2, 2)]
     assert prompts[5]["text"].startswith("Sorry, I didn't catch that.")
     assert sum(e["type"] == "listen_start" for e in events) == 10
-    # Saying yes to the drill offer points at the drill command.
+    # Saying yes to the drill offer promises the drill; the later "not yet" to it withdrew the yes, so no drill
+    # (and no pointer to `callback drill`) follows the checklist.
     follow_ups = [e["text"] for e in events if e["type"] == "prompt_start" and e["kind"] == "follow_up"]
-    assert any("callback drill" in text for text in follow_ups)
+    assert any("we'll run a few notes" in text for text in follow_ups)
+    assert not any("callback drill" in text for text in follow_ups)
+
+
+@pytest.mark.slow
+def test_yes_to_the_drill_offer_without_sides_points_at_callback_drill(home):
+    report, events = checklist(home, "yes,no,yes,yes,yes")
+    assert [answer for _, answer in answers_of(report)] == ["yes", "no", "yes", "yes"]
+    follow_ups = [e["text"] for e in events if e["type"] == "prompt_start" and e["kind"] == "follow_up"]
+    assert "callback drill" in follow_ups[-1]
 
 
 @pytest.mark.slow

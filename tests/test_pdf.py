@@ -24,6 +24,7 @@ from assistant.errors import CallbackError
 from assistant.script import load_script
 from pdf_helpers import (
     AFTERWRITING_EVERYTHING,
+    pages_of,
     afterwriting_missing,
     afterwriting_pdf,
     scanned,
@@ -179,7 +180,7 @@ def test_a_tilted_blurred_scan_reads_like_the_typeset_pages(pdfs: Path) -> None:
     pages = slice(1, 3)  # the first two script pages: OCR is about 2 s a page here
     scan = scanned(typeset_pdf, pdfs / "sides.scan.pdf", pages, dpi=200, tilt=1.0, blur=0.8)
     assert page_text(scan).strip() == ""  # image only: no text layer to fall back on
-    reference = speeches(show_json(_pages_of(typeset_pdf, pages, pdfs / "sides.pages.pdf")))
+    reference = speeches(show_json(pages_of(typeset_pdf, pages, pdfs / "sides.pages.pdf")))
 
     result = subprocess.run([sys.executable, "-m", "assistant", "show", "--json", str(scan)],
                             capture_output=True, text=True, timeout=120)
@@ -190,17 +191,6 @@ def test_a_tilted_blurred_scan_reads_like_the_typeset_pages(pdfs: Path) -> None:
         assert fuzz.ratio(ocr_text, text) >= 95, (ocr_text, text)
     notice = result.stderr.splitlines()[0]
     assert "by OCR" in notice and "% average word confidence" in notice
-
-
-def _pages_of(pdf: Path, pages: slice, out: Path) -> Path:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for page in PdfReader(pdf).pages[pages]:
-        writer.add_page(page)
-    with out.open("wb") as handle:
-        writer.write(handle)
-    return out
 
 
 # --- bad input: one line, non-zero exit --------------------------------------------------------------------

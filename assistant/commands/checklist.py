@@ -16,6 +16,7 @@ import click
 from assistant.commands.history_options import history_option, open_history
 from assistant.commands.options import actor_noise_option, device_options, engine_options, open_runtime
 from assistant.errors import CallbackError
+from assistant.events import Outcome
 
 #: Notes in the drill that follows the checklist's offer: a few minutes, not a session.
 DRILL_ROUNDS = 3
@@ -90,7 +91,9 @@ def checklist(prep, as_json, last, answers, timeout, drill_script, drill_role, *
         # Whatever ended it (the last question, "stop", Ctrl-C, a lost device), the answers given are kept.
         _print_outcome(ran.result, as_json, history)
         ran.raise_if_failed()
-        if any(r.offer_accepted and r.item.offer.action == "drill" for r in ran.result.results):
+        # Only after a checklist seen through: "stop" means stop, not "on to the drill".
+        if ran.outcome is Outcome.FINISHED and any(
+                r.offer_accepted and r.item.offer.action == "drill" for r in ran.result.results):
             _drill_now(runtime, drill, as_json)
     finally:
         runtime.close()
@@ -156,7 +159,7 @@ def ground(minutes, as_json, stop_after, **settings):
     if as_json:
         click.echo(json.dumps(outcome.to_dict(), ensure_ascii=False))
     else:
-        how = "stopped early" if outcome.stopped or ran.error or ran.outcome.value == "interrupted" else "done"
+        how = "done" if ran.outcome is Outcome.FINISHED else "stopped early"
         click.echo(f"Grounding {how}: {outcome.rounds} round{'s' * (outcome.rounds != 1)} of box breathing, "
                    f"{outcome.seconds / 60:.1f} minutes.")
     ran.raise_if_failed()
