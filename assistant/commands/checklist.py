@@ -102,16 +102,18 @@ def checklist(prep, as_json, last, answers, timeout, drill_script, drill_role, *
 def _prepare_drill(script_path, role, settings):
     """The drill the checklist's offer leads to, made ready before the first question (bad sides are said
     now, not after the checklist)."""
+    from assistant.commands.drill import weakest_lines_of
     from assistant.commands.options import load_role
     from assistant.commands.run import cast_voices
     from assistant.redirections import load_redirections
     from assistant.script.model import canonical_name
-    from assistant.session.drill import DrillOptions, DrillSession
+    from assistant.session.drill import DrillOptions, DrillSession, drill_order
 
     script, lines = load_role(script_path, role)
     role = canonical_name(role)
     voices, _ = cast_voices(script.lines, role, settings.get("rate"))
-    return DrillSession(script.lines, role, list(range(1, len(lines) + 1)), voices, load_redirections(),
+    order = drill_order([line.text for line in lines], weakest_lines_of(script_path, role), None)
+    return DrillSession(script.lines, role, order, voices, load_redirections(),
                         DrillOptions(rounds=DRILL_ROUNDS, seed=settings.get("seed") or 0),
                         names=list(script.roles()), script=str(Path(script_path).resolve()))
 

@@ -71,7 +71,7 @@ def drill(script_path, role, line_number, rounds, kinds, as_json, actor_stubborn
     if line_number is not None and line_number > len(lines):
         raise CallbackError(f"{role} has {len(lines)} lines; --line must be between 1 and {len(lines)}")
     notes = choose_kinds(load_redirections(), kinds)
-    order = drill_order([line.text for line in lines], _weakest(script_path, role), line_number)
+    order = drill_order([line.text for line in lines], weakest_lines_of(script_path, role), line_number)
 
     history = open_history(settings, script_path, getattr(script, "title", None))
     voices, prompter = cast_voices(script.lines, role, settings["rate"])
@@ -96,7 +96,7 @@ def drill(script_path, role, line_number, rounds, kinds, as_json, actor_stubborn
     ran.raise_if_failed()
 
 
-def _weakest(script_path, role) -> list[int]:
+def weakest_lines_of(script_path, role) -> list[int]:
     """The role's lines weakest first by the practice history ([] when there is none, or none kept)."""
     from assistant.commands.stats import load_role_history
     from assistant.history.practice import line_stats, weakest_lines
