@@ -121,9 +121,9 @@ def test_a_line_in_a_humming_room_is_judged_on_what_was_said(voice, tmp_path, sa
 # -- the live loop in a room -----------------------------------------------------------------------------
 
 
-def rehearse_in_room(voice, part, noise: float):
+def rehearse_in_room(voice, part, noise: float, end=None):
     events, summary, _ = rehearse(open_ear("auto", names=["MAYA", "THEO"]), Scripted(part, resume="Resume."),
-                                  voice, room=RoomNoise(noise, seed=2))
+                                  voice, room=RoomNoise(noise, seed=2), end=end)
     return events, summary
 
 
@@ -143,7 +143,7 @@ def test_in_a_humming_room_right_lines_pass_a_slip_is_caught_and_bare_commands_w
 
 @pytest.mark.parametrize("word, command", [("Stop.", "stop"), ("Pause.", "pause"), ("Back.", "back")])
 def test_a_bare_command_word_in_a_hissing_room_is_obeyed(voice, word, command):
-    events, _ = rehearse_in_room(voice, {2: [word]}, -45)
+    events, _ = rehearse_in_room(voice, {2: [word]}, -45, end=2)  # the scene up to the command's line
     assert (command, 2) in [(e.data["name"], e.data.get("line")) for e in events.of_type("command")]
 
 
