@@ -227,7 +227,8 @@ def test_every_synonym_spoken_through_the_real_engines():
     from assistant.speech.voices import EspeakVoice
 
     not_answers = ["purple elephant", "I'm not sure", "I don't know", "no idea", "maybe later"]
-    phrases = [phrase for phrases in PHRASES.values() for phrase in phrases] + not_answers
+    # Every other phrase of each answer, the first always (the suite's time; each phrase is ~2.5 s here).
+    phrases = [phrase for phrases in PHRASES.values() for phrase in phrases[::2]] + not_answers
     engine = load_engine("auto")
     queue = list(phrases)
     # The streaming engine alone (no second hearing): what the actor meets when Whisper is not there.

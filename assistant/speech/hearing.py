@@ -35,7 +35,10 @@ class StrongHearing:
         self._on_notice = on_notice
         self._loaded: Future[WhisperBackend] = Future()
         self._failed_told = False
-        threading.Thread(target=self._load, name="whisper-load", daemon=True).start()
+        # Not a daemon: a process that ends while CTranslate2 is still building the model (a grade of a silent
+        # take, say) was killed mid-construction ("terminate called without an active exception", SIGABRT).
+        # Exit waits for the load instead, about a second at most.
+        threading.Thread(target=self._load, name="whisper-load", daemon=False).start()
 
     def _load(self) -> None:
         try:
