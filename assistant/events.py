@@ -115,12 +115,14 @@ class CueStart(Event):
     type: ClassVar[EventType] = EventType.CUE_START
     speaker: str
     text: str
+    ahead: bool = False  # started as the actor's line ended, before its verdict was in (session/run.py)
 
 
 @dataclass(frozen=True)
 class CueEnd(Event):
     type: ClassVar[EventType] = EventType.CUE_END
     speaker: str
+    cut: bool = False  # stopped early: the line before it turned out missed, or was a command
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,9 @@ class ActorSays(Event):
 class ActorSpeechEnd(Event):
     type: ClassVar[EventType] = EventType.ACTOR_SPEECH_END
     text: str
+    # The event is emitted with the microphone chunk that holds the voice's last sample; this is how long
+    # before the chunk's end that sample was, so a gap measured from the event can be measured from the voice.
+    late_by: float = 0.0
 
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

@@ -4,7 +4,8 @@
 
 Runs a scene with the virtual actor in real time, once ending lines the script's way (the transcript has
 reached the line's last words, then a short silence) and once waiting for the recognizer's own endpoint.
-Prints p50 and p95 of the gap, the recognizer's real-time factor (from the stream's `recognized` events), the
+Prints p50 and p95 of the gap (from the voice's last sample), how many cues started ahead of the verdict
+(session/run.py) and how many of those were cut, the recognizer's real-time factor (from the stream's `recognized` events), the
 time the practice history's commit adds to each judged line, the time from start to the first cue and the
 peak memory. People leave about 200 ms between turns; the targets are p50 <= 250 ms, p95 <= 450 ms.
 With --actor-noise the virtual actor speaks in a room humming and hissing at that level (dBFS). Also
@@ -72,11 +73,14 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
         following = next((e for e in timeline[index:] if e.type in (EventType.CUE_START, EventType.LISTEN_START,
                                                                    EventType.SESSION_END)), None)
         if following is not None and following.type is EventType.CUE_START:
-            gaps.append(following.t - event.t)
+            # From the voice's last sample, not from the end of the microphone chunk that carried it.
+            gaps.append(following.t - event.t + event.late_by)
     first_cue = next(e.t for e in timeline if e.type is EventType.CUE_START)
     verdicts = runtime.events.of_type(EventType.VERDICT)
     live = [e for e in runtime.events.of_type(EventType.RECOGNIZED) if e.hearing == ear.live.name]
     misses = [(e.expected, e.heard, e.hearing) for e in verdicts if not e.ok]
+    cues = runtime.events.of_type(EventType.CUE_START)
+    cut = runtime.events.of_type(EventType.CUE_END)
     return {
         "hearings": [e.hearing for e in verdicts],
         "misses": misses,
@@ -86,6 +90,8 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
         "ok": sum(e.ok for e in verdicts),
         "judged": len(verdicts),
         "history_writes": history.write_seconds,
+        "ahead": sum(e.ahead for e in cues),
+        "cut": sum(e.cut for e in cut),
     }
 
 
@@ -107,6 +113,7 @@ def main() -> None:
              if key in args.modes.split(",")]
     for label, wait in modes:
         gaps, rtfs, firsts, ok, judged, hearings, misses, writes = [], [], [], 0, 0, [], [], []
+        ahead = cut = 0
         for seed in range(args.runs):
             result = one_run(args.engine, args.script, args.role, wait, seed, args.actor_noise)
             hearings += result["hearings"]
@@ -117,11 +124,14 @@ def main() -> None:
             firsts.append(result["first_cue"])
             ok += result["ok"]
             judged += result["judged"]
+            ahead += result["ahead"]
+            cut += result["cut"]
         room = f", room {args.actor_noise:g} dBFS" if args.actor_noise is not None else ", quiet room"
         print(f"\n== {label} ({args.engine}{room}, {len(gaps)} turns)")
         if gaps:
             print(f"gap actor_speech_end -> cue_start: p50 {1000 * percentile(gaps, 0.5):.0f} ms, "
                   f"p95 {1000 * percentile(gaps, 0.95):.0f} ms, max {1000 * max(gaps):.0f} ms")
+        print(f"cues started ahead of the verdict {ahead} of {len(gaps)}, cut short {cut}")
         print(f"recognizer real-time factor {statistics.mean(rtfs):.3f}")
         if writes:
             print(f"history write per judged line: p50 {1000 * statistics.median(writes):.2f} ms, "

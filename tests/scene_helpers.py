@@ -46,13 +46,13 @@ def rehearse(ear, part, actor_voice=None, voices=None, echo=False, room=None, ti
     runtime = build_runtime(ear=ear, speaker=speaker, voice=prompter, history=history,
                             actor=ActorSetup(part, voice=actor_voice, room=room, realtime=False, seed=2))
     if echo:
-        played, actor = speaker.play, runtime.microphone
+        started, actor = speaker.start, runtime.microphone
 
-        def play_into_room(audio):
-            played(audio)
+        def start_into_room(audio):  # play() is start().wait(), so cues started ahead are heard too
             actor.hear(audio)
+            return started(audio)
 
-        speaker.play = play_into_room
+        speaker.start = start_into_room
     rehearsal = Rehearsal(lines, cue, RunOptions(role=ROLE, timing=timing, **options),
                           names=list(script.roles()), line_numbers=numbers, script=str(DEMO))
     ran = runtime.run(rehearsal)

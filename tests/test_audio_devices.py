@@ -67,6 +67,19 @@ def test_realtime_buffer_speaker_takes_as_long_as_the_audio() -> None:
     assert 0.9 < (time.monotonic() - started) / 0.4 < 2.0
 
 
+def test_a_clip_started_and_stopped_keeps_only_what_played() -> None:
+    speaker = BufferSpeaker(realtime=True)
+    playing = speaker.start(_tone(2.0))
+    time.sleep(0.3)
+    started = time.monotonic()
+    playing.stop()
+    assert time.monotonic() - started < 0.2  # stopping does not wait for the rest
+    clip = speaker.clips[-1]
+    assert clip.cut and 0.25 < clip.duration < 1.5  # what had played when it was stopped
+    speaker.start(_tone(0.2)).wait()
+    assert not speaker.clips[-1].cut and speaker.clips[-1].duration == pytest.approx(0.2, abs=0.01)
+
+
 # --- WavMicrophone ---------------------------------------------------------------------------------------
 
 
@@ -183,6 +196,7 @@ from assistant.audio.pcm import Audio
 
 assert any(d.name == "callback_null" and d.inputs and d.outputs for d in list_devices())
 SoundDeviceSpeaker("callback_null").play(Audio.silence(0.3, rate=22050))
+SoundDeviceSpeaker("callback_null").start(Audio.silence(3.0, rate=22050)).stop()  # a cue cut short
 mic = SoundDeviceMicrophone("callback_null")
 sizes = [len(chunk) for chunk in itertools.islice(mic.chunks(), 3)]
 mic.drain()

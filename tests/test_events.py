@@ -124,3 +124,31 @@ def test_the_log_refuses_a_file_that_is_not_an_event_log(tmp_path, content):
 def test_an_unknown_event_type_is_refused():
     with pytest.raises(ValueError):
         event_from_dict({"type": "telepathy", "t": 1.0})
+
+
+def test_the_terminal_prints_a_cue_started_ahead_after_the_verdict_and_never_a_cut_one():
+    from assistant.events import CueEnd, CueStart, PromptStart, SessionStart, Verdict
+    from assistant.session.printer import TerminalPrinter
+
+    printed: list[str] = []
+    printer = TerminalPrinter(printed.append)
+    for event in [
+        SessionStart("run", role="MAYA"),
+        CueStart("THEO", "Sit down.", ahead=True),
+        Verdict(1, "ok", "whisper", "I haven't.", "I haven't.", 1.0),
+        CueEnd("THEO"),
+        CueStart("THEO", "What happened?", ahead=True),
+        Verdict(2, "missed", "whisper", "You kept the light on.", "You kept the door on.", 0.8),
+        CueEnd("THEO", cut=True),
+        PromptStart("correction", "You said door; the line has light."),
+        CueStart("THEO", "What happened?"),
+        CueEnd("THEO"),
+    ]:
+        printer(event)
+    assert printed == [
+        "MAYA: I haven't.  [ok]",
+        "THEO: Sit down.",
+        "MAYA: You kept the door on.  [missed]",
+        "  callback: You said door; the line has light.",
+        "THEO: What happened?",
+    ]

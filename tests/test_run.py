@@ -43,11 +43,22 @@ def data(events, kind):
     return [event.data for event in events.of_type(kind)]
 
 
+def cues_played_through(events):
+    """The cue texts in order, leaving out cues started ahead and then cut short."""
+    played = []
+    for event in events.events:
+        if event.type == "cue_start":
+            played.append(event.text)
+        elif event.type == "cue_end" and event.cut:
+            played.pop()
+    return played
+
+
 def test_every_cue_spoken_in_order_and_every_line_judged(engine, actor_voice, voices):
     events, summary, script = rehearse(engine, actor_voice, voices, ScenePart(), echo=True)
 
     theo = [line.text for line in script.lines if line.speaker == "THEO"]
-    assert [cue["text"] for cue in data(events, "cue_start")] == theo
+    assert cues_played_through(events) == theo
     verdicts = data(events, "verdict")
     assert [v["line"] for v in verdicts] == [1, 2, 3, 4, 5]
     # The virtual actor said every line right; the recognizer may slip, but not on most of them.
@@ -85,6 +96,32 @@ def test_mistakes_are_caught_and_corrected(engine, actor_voice, voices):
     # Under --on-miss repeat the actor goes again, and the second (right) try is judged too.
     assert len(data(events, "verdict")) > 5
     assert summary.right_first_time == 0 and summary.missed == 5
+
+
+def test_the_next_cue_starts_as_a_right_line_ends_and_a_miss_cuts_it(engine, actor_voice, voices):
+    """The cue after a line starts the moment the line ends, before its verdict; a miss to correct cuts it
+    short, the correction follows, and the cue then plays from its start."""
+    wrong = "We lost the man in room five. I keep thinking I missed something."
+    events, _, script = rehearse(engine, actor_voice, voices, Scripted({3: [wrong]}), end=4)
+    timeline = [e for e in events.events if e.type in ("cue_start", "cue_end", "verdict", "prompt_start")]
+    theo = [line.text for line in script.lines if line.speaker == "THEO"]
+
+    verdicts = {v.line: v for v in events.of_type("verdict")}
+    assert verdicts[3].result == "missed" and ("nine", "five") in verdicts[3].substituted
+    right = [number for number, verdict in verdicts.items() if verdict.result == "ok" and number < 4]
+    assert right, verdicts  # (line 4 is the last: no cue follows it)
+    for number in right:
+        # The cue after a right line started ahead of its verdict and played to its end.
+        at = timeline.index(verdicts[number])
+        before, after = timeline[at - 1], timeline[at + 1]
+        assert before.type == "cue_start" and before.ahead and before.text == theo[number]
+        assert after.type == "cue_end" and not after.cut
+    at = timeline.index(verdicts[3])
+    assert timeline[at - 1].type == "cue_start" and timeline[at - 1].ahead
+    assert timeline[at + 1].type == "cue_end" and timeline[at + 1].cut  # cut before the correction
+    assert timeline[at + 2].type == "prompt_start" and timeline[at + 2].kind == "correction"
+    assert timeline[at + 3].type == "cue_start" and timeline[at + 3].text == theo[3] and not timeline[at + 3].ahead
+    assert cues_played_through(events) == theo[:4]
 
 
 def test_commands_line_skip_and_stop(engine, actor_voice, voices):

@@ -138,5 +138,6 @@ class VirtualActor:
             self._position += len(piece)
             room[: len(piece)] += piece
             if start < self._voiced_end <= self._position:
-                self._events.emit(ActorSpeechEnd(self._speech_text))
+                late_by = (start + self._chunk - self._voiced_end) / SPEECH_RATE
+                self._events.emit(ActorSpeechEnd(self._speech_text, round(late_by, 4)))
         return np.clip(room, -32768, 32767).astype(np.int16)

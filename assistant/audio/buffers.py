@@ -26,6 +26,7 @@ class PlayedClip:
     duration: float
     started: float
     ended: float
+    cut: bool = False  # stopped before its end
 
 
 class BufferSpeaker:
@@ -39,14 +40,16 @@ class BufferSpeaker:
         self._samples = 0
 
     def play(self, audio: Audio) -> None:
-        started = time.monotonic()
-        samples = audio.to_rate(self.rate).samples
-        self._pieces.append(samples)
+        self.start(audio).wait()
+
+    def start(self, audio: Audio) -> "_BufferPlayback":
+        return _BufferPlayback(self, audio.to_rate(self.rate).samples, time.monotonic())
+
+    def _played(self, samples: np.ndarray, started: float, cut: bool) -> None:
         offset = self._samples / self.rate
+        self._pieces.append(samples)
         self._samples += len(samples)
-        if self.realtime:
-            _sleep_until(started + len(samples) / self.rate)
-        self.clips.append(PlayedClip(offset, len(samples) / self.rate, started, time.monotonic()))
+        self.clips.append(PlayedClip(offset, len(samples) / self.rate, started, time.monotonic(), cut))
 
     @property
     def track(self) -> Audio:
@@ -57,6 +60,34 @@ class BufferSpeaker:
 
     def save(self, path: str | Path) -> None:
         self.track.write_wav(path)
+
+
+class _BufferPlayback:
+    """A clip on a BufferSpeaker: it "plays" from `started`; the track keeps what played before a stop()."""
+
+    def __init__(self, speaker: BufferSpeaker, samples: np.ndarray, started: float) -> None:
+        self._speaker = speaker
+        self._samples = samples
+        self._started = started
+        self._done = False
+
+    def wait(self) -> None:
+        if self._done:
+            return
+        if self._speaker.realtime:
+            _sleep_until(self._started + len(self._samples) / self._speaker.rate)
+        self._finish(self._samples, cut=False)
+
+    def stop(self) -> None:
+        if self._done:
+            return
+        # Without real time nothing has sounded yet; in real time, what the clock says has.
+        heard = int((time.monotonic() - self._started) * self._speaker.rate) if self._speaker.realtime else 0
+        self._finish(self._samples[: min(heard, len(self._samples))], cut=heard < len(self._samples))
+
+    def _finish(self, samples: np.ndarray, cut: bool) -> None:
+        self._done = True
+        self._speaker._played(samples, self._started, cut)
 
 
 class WavMicrophone:

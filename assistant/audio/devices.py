@@ -26,9 +26,25 @@ CHUNK_SECONDS = 0.1
 STALL_SECONDS = 2.0
 
 
+class Playback(Protocol):
+    """A clip that has started playing."""
+
+    def wait(self) -> None:
+        """Return once the last sample has left the speaker."""
+        ...
+
+    def stop(self) -> None:
+        """Cut the clip short now (a cue started before the verdict on the line before it was in)."""
+        ...
+
+
 class Speaker(Protocol):
     def play(self, audio: Audio) -> None:
         """Return only once the last sample has left the speaker, so the microphone can open right after."""
+        ...
+
+    def start(self, audio: Audio) -> Playback:
+        """Start playing and return at once; play() is start().wait()."""
         ...
 
 
@@ -123,14 +139,20 @@ class SoundDeviceSpeaker:
         self._default_rate = int(info["default_samplerate"])
 
     def play(self, audio: Audio) -> None:
+        self.start(audio).wait()
+
+    def start(self, audio: Audio) -> "_DevicePlayback":
         sd = self._sd
         rate = self._rate_for(audio.rate)
         samples = audio.to_rate(rate).samples
-        finished = threading.Event()
+        playback = _DevicePlayback(self.name)
         position = 0
 
         def feed(outdata: np.ndarray, frames: int, _time: Any, _status: Any) -> None:
             nonlocal position
+            if playback.cut:
+                outdata[:] = 0
+                raise sd.CallbackAbort
             piece = samples[position : position + frames]
             outdata[: len(piece), 0] = piece
             outdata[len(piece) :, 0] = 0
@@ -141,16 +163,15 @@ class SoundDeviceSpeaker:
         try:
             stream = sd.OutputStream(
                 device=self.index, samplerate=rate, channels=1, dtype="int16",
-                callback=feed, finished_callback=finished.set,
+                callback=feed, finished_callback=playback.finished.set,
             )
             # Some host APIs report "finished" when the last block is handed over, not when it has sounded;
             # padding with one output latency of silence makes "finished" mean "heard" everywhere.
             samples = np.concatenate([samples, np.zeros(int(stream.latency * rate) + 1, dtype=np.int16)])
-            with stream:
-                if not finished.wait(timeout=len(samples) / rate + STALL_SECONDS):
-                    raise DeviceError(f"the speaker {self.name!r} stopped playing; {HEADLESS_HINT}")
+            playback.begin(stream, len(samples) / rate, sd.PortAudioError)
         except sd.PortAudioError as exc:
             raise DeviceError(f"cannot play on {self.name!r} ({_first_line(exc)}); {HEADLESS_HINT}") from None
+        return playback
 
     def _rate_for(self, rate: int) -> int:
         try:
@@ -158,6 +179,39 @@ class SoundDeviceSpeaker:
             return rate
         except (self._sd.PortAudioError, ValueError):
             return self._default_rate
+
+
+class _DevicePlayback:
+    """One clip on a real output stream; the stream is closed by wait() (stop() ends it early)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.finished = threading.Event()
+        self.cut = False
+        self._stream: Any = None
+        self._seconds = 0.0
+        self._error: Any = Exception
+
+    def begin(self, stream: Any, seconds: float, error: Any) -> None:
+        self._stream, self._seconds, self._error = stream, seconds, error
+        stream.start()
+
+    def wait(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            if not self.finished.wait(timeout=self._seconds + STALL_SECONDS):
+                raise DeviceError(f"the speaker {self.name!r} stopped playing; {HEADLESS_HINT}")
+        finally:
+            stream, self._stream = self._stream, None
+            try:
+                stream.close()
+            except self._error:
+                pass  # the device went away mid-clip; the error above (or the next clip) says so
+
+    def stop(self) -> None:
+        self.cut = True
+        self.wait()
 
 
 class SoundDeviceMicrophone:

@@ -41,8 +41,10 @@ class LineHearing:
         # and half the streaming CPU to propose what the second hearing decides anyway.
         self.commands = None if ear.strong is not None else ear.live.recognizer(vocabulary=COMMAND_WORDS)
 
-    def hear(self, runtime, number: int, text: str, awaiting: ListenStart, timing: Timing | None = None) -> Delivery:
-        """timing: instead of the session's, for one delivery (a note asking for pauses)."""
+    def hear(self, runtime, number: int, text: str, awaiting: ListenStart, timing: Timing | None = None,
+             on_ended=None) -> Delivery:
+        """timing: instead of the session's, for one delivery (a note asking for pauses). on_ended(utterance)
+        is called the moment listening is over, before the turn is judged (the run starts the next cue)."""
         expected = normalise_words(text)
         heard = listen(
             runtime.microphone,
@@ -57,6 +59,8 @@ class LineHearing:
             wait_for_engine=self.wait_for_engine,
             early_hearing=self._early_hearing(text) if self.ear.strong and self.ear.strong.ready() else None,
         )
+        if on_ended is not None:
+            on_ended(heard)
         runtime.emit(Heard(heard.text, self.ear.live.name, heard.ended_by, line=number))
         turn = judge_turn(heard, text, self.ear, self.strictness, self.names)
         if turn.second is not None:

@@ -8,6 +8,7 @@ from typing import Callable
 from assistant.events import (
     Answer,
     Command,
+    CueEnd,
     CueStart,
     Event,
     Heard,
@@ -20,6 +21,8 @@ from assistant.events import (
 #: callback's own lines that are not printed: the spoken summary (printed in full by the session's command)
 #: and, in grounding, the bare counts ("two", "three").
 _UNPRINTED_KINDS = {"summary"}
+#: Events that may come between a verdict and the cut of a cue started ahead, and print nothing.
+_QUIET = {"recognized", "partial"}
 
 
 class TerminalPrinter:
@@ -29,8 +32,18 @@ class TerminalPrinter:
         self._kind = ""
         self._role = ""
         self._heard: Heard | None = None
+        self._ahead: CueStart | None = None  # a cue started before the verdict on the line it follows
 
     def __call__(self, event: Event) -> None:
+        # A cue started ahead is printed after the verdict it followed, and not at all if it was cut.
+        if isinstance(event, CueStart) and event.ahead:
+            self._ahead = event
+            return
+        if self._ahead is not None and not isinstance(event, (Verdict, Heard)) and event.type.value not in _QUIET:
+            ahead, self._ahead = self._ahead, None
+            if isinstance(event, CueEnd) and event.cut:
+                return
+            self._echo(f"{ahead.speaker}: {ahead.text}")
         if isinstance(event, SessionStart):
             self._kind, self._role = event.kind, event.role or ""
         elif isinstance(event, CueStart):

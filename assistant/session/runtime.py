@@ -40,6 +40,7 @@ from assistant.speech.voice import Voice
 
 class Speaker(Protocol):
     def play(self, audio: Audio) -> None: ...
+    def start(self, audio: Audio) -> Any: ...  # a Playback (audio/devices.py): wait() or stop()
 
 
 class Result(Protocol):
