@@ -31,7 +31,7 @@ from assistant.session.answering import heard_answer  # noqa: E402
 from assistant.session.commands import COMMAND_WORDS, MAX_COMMAND_WORDS, heard_command  # noqa: E402
 from assistant.events import EventStream, ListenStart  # noqa: E402
 from assistant.session.listen import Timing, listen  # noqa: E402
-from assistant.session.run import judge_turn  # noqa: E402
+from assistant.session.turns import judge_turn  # noqa: E402
 from assistant.speech.hearing import open_ear  # noqa: E402
 
 WORDS = {"no": "answer", "yes": "answer", "skip": "skip", "pause": "pause", "line": "line", "again": "again",
