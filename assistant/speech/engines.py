@@ -115,7 +115,7 @@ def load_engine(
     if engine == "pocketsphinx":
         if model is not None:
             raise CallbackError("--model names a Vosk model; PocketSphinx uses its built-in US-English model")
-        return _pocketsphinx(notice)
+        return _pocketsphinx(notice, purpose)
     if engine == "whisper":
         if model is not None:
             raise CallbackError("--model names a Vosk model; name a Whisper model with CALLBACK_WHISPER_MODEL")
@@ -132,7 +132,7 @@ def load_engine(
             )
         reason = skipped or "no Vosk model installed"
         notice(f"{reason}; using the built-in PocketSphinx engine (`callback model download` gets a Vosk model)")
-        return _pocketsphinx(notice)
+        return _pocketsphinx(notice, purpose)
 
     must_work = engine == "vosk" or choice.model.explicit
     try:
@@ -142,7 +142,7 @@ def load_engine(
             raise
         reason = f"{skipped}; {exc}" if skipped else str(exc)
         notice(f"{reason}; using the built-in PocketSphinx engine instead")
-        return _pocketsphinx(notice)
+        return _pocketsphinx(notice, purpose)
     if skipped:
         notice(f"{skipped}; using {choice.model.path}")
     return loaded
@@ -176,8 +176,10 @@ def whisper_engine(purpose: str = "live", names: Sequence[str] = ()) -> SpeechEn
     )
 
 
-def _pocketsphinx(notice: Callable[[str], None]) -> SpeechEngine:
+def _pocketsphinx(notice: Callable[[str], None], purpose: str = "live") -> SpeechEngine:
     from assistant.speech.sphinx_engine import SphinxBackend
 
     backend = SphinxBackend.load()
-    return SpeechEngine("pocketsphinx", backend.model_path, lambda vocabulary=None: backend.recognizer(vocabulary, notice))
+    thorough = purpose == "grading"  # nobody waits for a grade: the full search (sphinx_engine.SEARCH)
+    return SpeechEngine("pocketsphinx", backend.model_path,
+                        lambda vocabulary=None: backend.recognizer(vocabulary, notice, thorough=thorough))
