@@ -11,6 +11,7 @@ from assistant.events import (
     CueEnd,
     CueStart,
     Event,
+    EventType,
     Heard,
     PromptStart,
     SessionEnd,
@@ -22,7 +23,7 @@ from assistant.events import (
 #: and, in grounding, the bare counts ("two", "three").
 _UNPRINTED_KINDS = {"summary"}
 #: Events that may come between a verdict and the cut of a cue started ahead, and print nothing.
-_QUIET = {"recognized", "partial"}
+_QUIET = {EventType.RECOGNIZED, EventType.PARTIAL}
 
 
 class TerminalPrinter:
@@ -39,7 +40,7 @@ class TerminalPrinter:
         if isinstance(event, CueStart) and event.ahead:
             self._ahead = event
             return
-        if self._ahead is not None and not isinstance(event, (Verdict, Heard)) and event.type.value not in _QUIET:
+        if self._ahead is not None and not isinstance(event, (Verdict, Heard)) and event.type not in _QUIET:
             ahead, self._ahead = self._ahead, None
             if isinstance(event, CueEnd) and event.cut:
                 return

@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from assistant.audio.devices import Playback
 from assistant.errors import CallbackError
 from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, Refresh, SessionStart
 from assistant.events import Verdict as VerdictEvent
@@ -294,11 +295,12 @@ class Rehearsal:
             return
         line = self.lines[following]
         number = self._own_numbers[index]
-        if line.speaker == self.options.role or not self._cue_text(line).strip():
+        text = self._cue_text(line)
+        if line.speaker == self.options.role or not text.strip():
             return
         if self.options.refresh and number in self._takes:
             return  # a line delivered again may draw "find something new" before the cue
-        audio = self.rt.render(self.voices[line.speaker], self._cue_text(line))
+        audio = self.rt.render(self.voices[line.speaker], text)
         self.rt.emit(CueStart(line.speaker, line.text, ahead=True))
         self._ahead = _AheadCue(following, line.speaker, self.rt.speaker.start(audio))
 
@@ -437,7 +439,7 @@ class Rehearsal:
 class _AheadCue:
     index: int  # the cue's place among the lines
     speaker: str
-    playback: object  # audio/devices.py Playback: wait() or stop()
+    playback: Playback
 
 
 __all__ = ["Rehearsal", "RunOptions", "Summary", "LineRecord", "summarise"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
+from assistant.audio.devices import Speaker
 from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
 from assistant.events import (
@@ -36,11 +37,6 @@ from assistant.events import (
 from assistant.session.listen import Microphone
 from assistant.speech.hearing import Ear
 from assistant.speech.voice import Voice
-
-
-class Speaker(Protocol):
-    def play(self, audio: Audio) -> None: ...
-    def start(self, audio: Audio) -> Any: ...  # a Playback (audio/devices.py): wait() or stop()
 
 
 class Result(Protocol):
