@@ -33,18 +33,19 @@ class Scripted:
 
 
 def rehearse(ear, part, actor_voice=None, voices=None, echo=False, room=None, timing=Timing(), history=None,
-             end=None, **options):
+             end=None, realtime=False, **options):
     """(events, summary, script) of one run of the demo scene (to MAYA's line `end`), the virtual actor
-    playing MAYA."""
+    playing MAYA; in real time (cues take as long as they sound, the actor speaks at speaking pace) or as
+    fast as the machine goes."""
     script = load_script(DEMO)
     lines, numbers = select_lines(script.lines, ROLE, end=end)
     if voices is None:
         chosen = cue_voices(["THEO", "CALLBACK"])
         voices = {"THEO": chosen["THEO"]}, chosen["CALLBACK"]
     cue, prompter = voices
-    speaker = BufferSpeaker()
+    speaker = BufferSpeaker(realtime=realtime)
     runtime = build_runtime(ear=ear, speaker=speaker, voice=prompter, history=history,
-                            actor=ActorSetup(part, voice=actor_voice, room=room, realtime=False, seed=2))
+                            actor=ActorSetup(part, voice=actor_voice, room=room, realtime=realtime, seed=2))
     if echo:
         started, actor = speaker.start, runtime.microphone
 

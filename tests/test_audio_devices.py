@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.buffers import BufferSpeaker, WavMicrophone
+from assistant.audio import devices
 from assistant.audio.devices import SoundDeviceMicrophone, SoundDeviceSpeaker, _StreamResampler, list_devices
 from assistant.audio.pcm import SPEECH_RATE, Audio, read_wav
 from assistant.errors import CallbackError
@@ -218,4 +219,5 @@ def test_real_streams_open_play_and_capture_on_alsas_null_device(tmp_path: Path)
         [sys.executable, "-c", NULL_DEVICE_SESSION], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"[{CHUNK_BYTES}, {CHUNK_BYTES}, {CHUNK_BYTES}]"
+    block = int(SPEECH_RATE * devices.CHUNK_SECONDS) * 2  # a microphone block: 50 ms of 16 kHz int16
+    assert result.stdout.strip() == f"[{block}, {block}, {block}]"

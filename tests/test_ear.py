@@ -118,6 +118,47 @@ def test_a_line_in_a_humming_room_is_judged_on_what_was_said(voice, tmp_path, sa
     assert not verdict["heard"].lower().startswith("if ")
 
 
+def test_the_quick_reading_hears_a_finished_line_end_and_not_one_stopped_short(voice):
+    """In a humming room the quick reading is what ends most turns: it must hear the last words of a line
+    said to its end (Whisper repeating itself to fill a short window must not hide them), and must not hear
+    them when the actor stopped short."""
+    from assistant.linecheck import normalise_words
+    from assistant.session.commands import covers_ending
+    from assistant.session.listen import END_HEARD
+    from assistant.speech.whisper_engine import Hints
+
+    backend = open_ear("auto", names=["MAYA", "THEO"]).strong.wait()
+    hints = Hints(("MAYA", "THEO"))
+    line = "Tell me the truth, Theo, did you call her?"
+    expected = normalise_words(line)
+    for seed in (1, 2):
+        whole = backend.quick(in_room(voice, line, -40, seed=seed, lead=0.3, tail=0.1), line, hints)
+        assert covers_ending(expected, normalise_words(whole.text)) == END_HEARD, whole.text
+        assert whole.text.lower().count("truth") == 1, whole.text
+    short = backend.quick(in_room(voice, "Tell me the truth, Theo, did you", -40, seed=1, lead=0.3, tail=0.1),
+                          line, hints)
+    assert covers_ending(expected, normalise_words(short.text)) != END_HEARD, short.text
+
+
+def test_a_second_hearing_judges_in_full_only_when_asked_and_not_once_abandoned(voice):
+    from assistant.speech.whisper_engine import Hints
+
+    strong = open_ear("auto", names=["MAYA", "THEO"]).strong
+    line = "You kept the light on for me."
+    audio = in_room(voice, line, -40, seed=3, lead=0.3, tail=0.3)
+    hearing = strong.start(lambda: audio, line, Hints(("MAYA", "THEO")))
+    assert "light" in hearing.ending.result(timeout=120).text.lower()
+    assert not hearing.verdict.running() and not hearing.verdict.done()  # a comma's pause costs no more
+    hearing.go_on()
+    judged = hearing.verdict.result(timeout=120)
+    assert judged.fit is not None and judged.fit.fits
+    given_up = strong.start(lambda: audio, line, Hints(("MAYA", "THEO")))
+    given_up.abandon()  # the actor spoke on
+    given_up.go_on()
+    given_up.ending.exception() if not given_up.ending.cancelled() else None  # wait for a reading already running
+    assert given_up.verdict.cancelled()
+
+
 # -- the live loop in a room -----------------------------------------------------------------------------
 
 
@@ -139,6 +180,20 @@ def test_in_a_humming_room_right_lines_pass_a_slip_is_caught_and_bare_commands_w
     assert all(v["hearing"] in ("pocketsphinx", "vosk", "whisper") for v in verdicts.values())
     corrections = [e.data["text"] for e in events.of_type("prompt_start") if e.data["kind"] == "correction"]
     assert len(corrections) == 1 and "kept" in corrections[0]
+
+
+def test_in_real_time_in_a_humming_room_each_right_line_ends_as_its_last_words_are_said(voice):
+    """At -40 dBFS the streaming hearing seldom catches a line's last words, so the second hearing's quick
+    reading is what ends the turn and starts the next cue; without it the actor would wait out the long
+    silence (1.5 s) after every line. In real time, as an actor would speak, since the quick reading takes
+    wall-clock time the silence must leave it."""
+    events, _, _ = rehearse(open_ear("auto", names=["MAYA", "THEO"]), Scripted({}), voice,
+                            room=RoomNoise(-40, seed=4), end=3, realtime=True)
+    verdicts = {e.data["line"]: e.data["result"] for e in events.of_type("verdict")}
+    assert len(verdicts) == 3 and set(verdicts.values()) == {"ok"}, verdicts
+    endings = {e.data["line"]: e.data["ended_by"] for e in events.of_type("heard") if e.data["line"] in verdicts}
+    assert set(endings.values()) == {"complete"}, endings
+    assert all(e.data["ahead"] for e in events.of_type("cue_start")[1:]), "the cue after a right line starts at once"
 
 
 @pytest.mark.parametrize("word, command", [("Stop.", "stop"), ("Pause.", "pause"), ("Back.", "back")])

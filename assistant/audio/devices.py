@@ -21,8 +21,11 @@ from assistant.errors import DeviceError
 
 #: The flag that lets a rehearsal run without audio hardware; every device error suggests it.
 HEADLESS_HINT = "run with --actor virtual to rehearse without one"
-CHUNK_SECONDS = 0.1
-#: A live input stream delivers a block every 0.1 s; this much silence from it means the device is gone.
+#: A microphone block: the live loop notices a pause, or a second hearing's answer, only when a block
+#: arrives, so every block's length is added (half of it on average) to the gap before the next cue. 50 ms,
+#: as the virtual actor speaks in, so bench_turns.py measures what an actor at a real microphone gets.
+CHUNK_SECONDS = 0.05
+#: A live input stream delivers a block every 50 ms; this much silence from it means the device is gone.
 STALL_SECONDS = 2.0
 
 
@@ -50,7 +53,7 @@ class Speaker(Protocol):
 
 class Microphone(Protocol):
     def chunks(self) -> Iterator[bytes]:
-        """16 kHz mono int16 PCM in pieces of about 0.1 s, blocking, in real time, for as long as it is open."""
+        """16 kHz mono int16 PCM in pieces of about 50 ms, blocking, in real time, for as long as it is open."""
         ...
 
     def drain(self) -> None:
@@ -253,7 +256,7 @@ class SoundDeviceMicrophone:
     def chunks(self) -> Iterator[bytes]:
         while not self._closed:
             try:
-                block = self._blocks.get(timeout=CHUNK_SECONDS * 5)
+                block = self._blocks.get(timeout=0.5)
             except queue.Empty:
                 if self._closed:
                     return

@@ -43,8 +43,9 @@ class LineHearing:
 
     def hear(self, runtime, number: int, text: str, awaiting: ListenStart, timing: Timing | None = None,
              on_ended=None) -> Delivery:
-        """timing: instead of the session's, for one delivery (a note asking for pauses). on_ended(utterance)
-        is called the moment listening is over, before the turn is judged (the run starts the next cue)."""
+        """timing: instead of the session's, for one delivery (a note asking for pauses). on_ended(ended_by)
+        is called the moment listening is over, before the recognizers close and the turn is judged (the run
+        starts the next cue)."""
         expected = normalise_words(text)
         heard = listen(
             runtime.microphone,
@@ -58,9 +59,8 @@ class LineHearing:
             timing=timing or self.timing,
             wait_for_engine=self.wait_for_engine,
             early_hearing=self._early_hearing(text) if self.ear.strong and self.ear.strong.ready() else None,
+            on_over=on_ended,
         )
-        if on_ended is not None:
-            on_ended(heard)
         runtime.emit(Heard(heard.text, self.ear.live.name, heard.ended_by, line=number))
         turn = judge_turn(heard, text, self.ear, self.strictness, self.names)
         if turn.second is not None:
@@ -72,8 +72,8 @@ class LineHearing:
 
     def _early_hearing(self, expected: str):
         """Start the second hearing at a pause, unless the streaming hearing already has the line."""
-        def start(audio, partial: str, speech_seconds: float):
+        def start(audio_so_far, partial: str, speech_seconds: float):
             if partial and check_line(expected, partial, self.strictness, self.names).ok:
                 return None
-            return self.ear.strong.submit(audio, expected, hints_for(self.ear, speech_seconds))
+            return self.ear.strong.start(audio_so_far, expected, hints_for(self.ear, speech_seconds))
         return start

@@ -12,8 +12,9 @@ starts but a short lead-in, and after they stop only a short tail, so the room's
 words before or after a line; and it is fed the stream with the room's steady noise taken out
 (audio/denoise.py). A word the recognizer still places where the detector heard no speech is
 dropped. What was fed is kept as the utterance's audio, for a second hearing of the same sound; the caller
-may start that second hearing at the first pause (`early_hearing`), so that when the streaming verdict is
-"missed" the stronger one is mostly done already.
+may start that second hearing at the first pause (`early_hearing`). Its quick reading comes back first and
+may tell that the line's last words were said (in a humming room it is what ends most lines); its full
+reading follows for the verdict, unless the actor speaks on, which makes both out of date.
 """
 
 from __future__ import annotations
@@ -35,12 +36,10 @@ from assistant.speech.recognizer import Recognizer, Transcript, Word
 LEAD_IN = 0.3
 #: Room fed after the last speech chunk before feeding stops: enough for the recognizer to close the word.
 TAIL = 0.3
-#: A pause this long may be the end of the line: the second hearing starts. In a humming room the streaming
-#: transcript rarely reaches a line's last words, so this hearing is what ends the line and starts the next
-#: cue: at 0.1 s instead of 0.2 s the gap fell from p50 626 / p95 863 ms to 568 / 798 ms at -40 dBFS, and
-#: from 240 / 706 to 224 / 591 ms in a quiet room (bench_turns.py, 22 turns each). A hearing started at a
-#: comma's pause costs CPU, not a wrong ending: it must hear the line's last words to end the line.
-EARLY_AFTER = 0.1
+#: A pause this long is taken for the end of the utterance, as far as the second hearing goes: its full
+#: reading starts (unless its quick reading has already heard the line's end), so that a wrong line's
+#: verdict is ready when the long silence ends the turn. Not sooner: at a comma's pause it is wasted.
+FULL_READING_AFTER = 0.3
 #: A recognizer word counts only if it overlaps speech the detector heard, within this much.
 WORD_TOLERANCE = 0.08
 
@@ -77,16 +76,29 @@ class Utterance:
     speech_seconds: float = 0.0
     ended_at: float = field(default=0.0)  # monotonic time the utterance was judged over
     audio: Audio | None = field(default=None, repr=False)  # the speech as fed to the recognizer
-    early: "Future | None" = field(default=None, repr=False)  # a second hearing of all of `audio` (its result has .text)
+    early: "Future | None" = field(default=None, repr=False)  # the full second hearing of all of `audio`
 
     @property
     def timed_out(self) -> bool:
         return self.ended_by == "timeout"
 
 
-#: Given the audio so far, the running transcript and the seconds of speech at a pause, start a second
-#: hearing, or return None. The future's result has a `text`.
-EarlyHearing = Callable[[Audio, str, float], "Future | None"]
+class PendingHearing(Protocol):
+    """A second hearing under way: `ending` (a quick reading, its result has a `text`), then `verdict` (the
+    full hearing, started by go_on()); abandon() gives up whatever has not started (the actor spoke on)."""
+
+    ending: Future
+    verdict: Future
+
+    def go_on(self) -> None: ...
+
+    def abandon(self) -> None: ...
+
+
+#: Given a way to get the audio so far (it grows while the hearing waits its turn: the last consonant and
+#: the room after it), the running transcript and the seconds of speech at a pause, start a second
+#: hearing, or return None.
+EarlyHearing = Callable[[Callable[[], Audio], str, float], "PendingHearing | None"]
 
 
 class _Gate:
@@ -103,6 +115,8 @@ class _Gate:
         self.voiced: list[tuple[float, float]] = []  # speech intervals, in seconds of fed audio
         self._since_voice = float("inf")
         self.last_partial = Transcript("")
+        self.holding = False  # keep the recognizers' share for later (see listen())
+        self._held: list[bytes] = []
 
     def take(self, raw: bytes, clean: bytes, seconds: float, voiced: bool) -> Transcript:
         """raw: as the microphone gave it (kept for the second hearing); clean: denoised, for the recognizers."""
@@ -124,14 +138,26 @@ class _Gate:
         return self.last_partial
 
     def _feed(self, raw: bytes, clean: bytes) -> None:
-        started = time.perf_counter()
-        partials = [recognizer.feed(clean) for recognizer in self._recognizers]
-        self.busy_seconds += time.perf_counter() - started
-        self.last_partial = partials[0]
         self.fed.append(raw)
         self.fed_seconds += _seconds(raw)
+        self._held.append(clean)
+        if not self.holding:
+            self.release()
+
+    def release(self) -> None:
+        """Feed the recognizers what was held back."""
+        if not self._held:
+            return
+        started = time.perf_counter()
+        for clean in self._held:
+            partials = [recognizer.feed(clean) for recognizer in self._recognizers]
+            self.last_partial = partials[0]
+        self._held = []
+        self.busy_seconds += time.perf_counter() - started
 
     def audio(self) -> Audio:
+        # Also called from the second hearing's thread while this one appends: a list's join sees a whole
+        # list, with or without the newest chunk.
         return Audio(np.frombuffer(b"".join(self.fed), dtype="<i2").copy(), SPEECH_RATE)
 
     def in_speech(self, word: Word) -> bool:
@@ -151,12 +177,14 @@ def listen(
     timing: Timing = Timing(),
     wait_for_engine: bool = False,
     early_hearing: EarlyHearing | None = None,
+    on_over: Callable[[str], None] | None = None,
 ) -> Utterance:
     """Hear one utterance. The microphone is drained and the recognizers reset first: never hear a cue.
 
     `awaiting` is emitted first, so whoever follows the stream (the virtual actor, a log) knows what is awaited.
     `cross_check`: a second recognizer fed the same audio, whose reading confirms or refuses the first's (the
     command grammar beside dictation in a run; dictation beside the answer grammar in the checklist).
+    `on_over(ended_by)` is called the moment the utterance is judged over, before the recognizers close.
     """
     microphone.drain()
     recognizer.reset()
@@ -173,29 +201,43 @@ def listen(
     started = False
     last_partial = ""
     ended_by = "limit"
-    early: Future | None = None
+    early: PendingHearing | None = None
     early_voiced = considered = 0  # speech chunks the early hearing covers; those already considered for one
     for chunk in microphone.chunks():
         seconds = len(chunk) / 2 / SPEECH_RATE
         heard_seconds += seconds
         voiced = activity.feed(chunk)
+        # While the quick reading of a second hearing runs, the streaming recognizer waits: on two cores it
+        # slowed that reading, which is what ends most lines in a humming room, by a third or more.
+        # Nor is it fed once that reading has heard the line's end: the line is over, and the next cue waits.
+        gate.holding = (not voiced and early is not None and early_voiced == len(gate.voiced)
+                        and (not early.ending.done() or _early_reached(is_complete, early) >= END_HEARD))
         partial = gate.take(chunk, denoiser.process(chunk, silent=not voiced), seconds, voiced)
         if voiced:
             started = True
             silence = 0.0
             voiced_seconds += seconds
+            if early is not None and early_voiced != len(gate.voiced):
+                early.abandon()  # the actor spoke on: its full reading would judge half a line
         else:
             silence += seconds
-            if (started and early_hearing is not None and considered != len(gate.voiced)
-                    and (early is None or early.done())
-                    and (silence >= EARLY_AFTER or is_complete(partial.text))):
-                # Speech has paused long enough to be the end, or the streaming transcript thinks it is: start
-                # hearing it again now (once per pause, and not while an earlier hearing is still running).
-                # Not at every breath mid-line: a hearing started there only takes the CPU from the rest.
-                considered = len(gate.voiced)
-                started_early = early_hearing(gate.audio(), partial.text, voiced_seconds)
-                if started_early is not None:
-                    early, early_voiced = started_early, considered
+        if started and not activity.speaking and early_hearing is not None and considered != len(gate.voiced):
+            # The detector's last frame was not speech: this may be the end of the line, so the second hearing
+            # starts now, once per pause. In a humming room the streaming transcript rarely reaches a line's
+            # last words, and this hearing is what ends the line and starts the next cue: started here
+            # rather than after 0.1 s of silence, with its quick reading first, the gap fell from p50 568 /
+            # p95 798 ms to about 300 / 450 ms at -40 dBFS (bench_turns.py). A hearing started at a comma's
+            # pause costs CPU, not a wrong ending: it must hear the line's last words to end the line, and
+            # speech that follows gives up whatever of it has not begun.
+            considered = len(gate.voiced)
+            if early is not None:
+                early.abandon()
+            started_early = early_hearing(gate.audio, partial.text, voiced_seconds)
+            if started_early is not None:
+                early, early_voiced = started_early, considered
+        if (early is not None and early_voiced == len(gate.voiced)
+                and (silence >= FULL_READING_AFTER or _early_reached(is_complete, early) >= END_HEARD)):
+            early.go_on()
         if partial.text != last_partial and partial.text:
             last_partial = partial.text
             events.emit(Partial(partial.text))
@@ -224,7 +266,15 @@ def listen(
         if heard_seconds >= timing.max_utterance:
             break
 
+    current = early is not None and early_voiced == len(gate.voiced)
+    if early is not None:
+        early.go_on() if current else early.abandon()
+    if on_over is not None:
+        # Before the recognizers close: closing PocketSphinx took 30 to 200 ms in a humming room while the
+        # second hearing worked beside it (measured in bench_turns runs), time the next cue need not wait.
+        on_over(ended_by)
     finishing = time.perf_counter()
+    gate.release()
     final = _in_speech(recognizer.finish(), gate)
     cross_checked = ""
     # Closing the command recognizer costs as much as closing dictation (measured: 90 to 200 ms on
@@ -243,7 +293,7 @@ def listen(
         speech_seconds=voiced_seconds,
         ended_at=time.monotonic(),
         audio=gate.audio() if started else None,
-        early=early if early is not None and early_voiced == len(gate.voiced) else None,
+        early=early.verdict if current else None,
     )
 
 
@@ -251,17 +301,27 @@ def _seconds(pcm: bytes) -> float:
     return len(pcm) / 2 / SPEECH_RATE
 
 
-def _reached(is_complete: Callable[[str], int], partial: Transcript, early: "Future | None",
+def _reached(is_complete: Callable[[str], int], partial: Transcript, early: "PendingHearing | None",
              early_voiced: int, gate: _Gate) -> int:
     """How far the utterance has got, by the streaming transcript or, once it is back and still covers every
-    speech chunk, the second hearing started at this pause. In a noisy room the streaming engine often
-    never hears the line's last words, and the line would end only on the long silence."""
+    speech chunk, the quick reading of the second hearing started at this pause. In a noisy room the
+    streaming engine often never hears the line's last words, and the line would end only on the long silence."""
     reached = int(is_complete(partial.text))
-    if reached < END_HEARD and early is not None and early.done() and early_voiced == len(gate.voiced):
-        try:
-            reached = max(reached, int(is_complete(early.result().text)))
-        except Exception:  # a failed second hearing is reported where its result is used
-            pass
+    if reached < END_HEARD and early is not None and early_voiced == len(gate.voiced):
+        reached = max(reached, _early_reached(is_complete, early))
+    return reached
+
+
+def _early_reached(is_complete: Callable[[str], int], early: PendingHearing) -> int:
+    """How far the second hearing's readings that are back have got; the full one counts too, for the few
+    lines whose end the quick reading misses (an actor's "um"s can take it past its length)."""
+    reached = NOT_YET
+    for reading in (early.ending, early.verdict):
+        if reading.done() and not reading.cancelled():
+            try:
+                reached = max(reached, int(is_complete(reading.result().text)))
+            except Exception:  # a failed second hearing is reported where its result is used
+                pass
     return reached
 
 

@@ -287,11 +287,11 @@ class Rehearsal:
             return f"{line.direction}. {line.text}"
         return line.text
 
-    def _start_ahead(self, index: int, heard) -> None:
+    def _start_ahead(self, index: int, ended_by: str) -> None:
         """The line at `index` has just ended with its last words heard: start the cue after it now, unless
         something is due to be said between them (module docstring)."""
         following = index + 1
-        if heard.ended_by != "complete" or following >= len(self.lines) or self._note_due:
+        if ended_by != "complete" or following >= len(self.lines) or self._note_due:
             return
         line = self.lines[following]
         number = self._own_numbers[index]
@@ -325,7 +325,7 @@ class Rehearsal:
             self._note_due = self._redirector is not None and self._rng.random() < self.options.redirect_rate
             delivery = self.hearing.hear(self.rt, number, line.text,
                                          ListenStart("line", line=number, expected=line.text, attempt=attempts + 1),
-                                         on_ended=lambda heard: self._start_ahead(index, heard))
+                                         on_ended=lambda ended_by: self._start_ahead(index, ended_by))
             heard, turn = delivery.utterance, delivery.turn
             silent_turns = silent_turns + 1 if heard.timed_out else 0
             if silent_turns > self.options.max_silent_prompts:

@@ -104,6 +104,11 @@ class SpeechActivity:
         self._pending = np.zeros(0, np.float32)
         self._in_speech = False
 
+    @property
+    def speaking(self) -> bool:
+        """Whether the last frame fed was speech (feed() says whether any frame of a piece was)."""
+        return self._in_speech
+
     def feed(self, pcm: bytes | np.ndarray) -> bool:
         """Whether any whole frame completed by this piece was speech (False until a frame completes)."""
         samples = np.frombuffer(pcm, dtype="<i2") if isinstance(pcm, (bytes, bytearray)) else pcm

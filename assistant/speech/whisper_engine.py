@@ -61,6 +61,11 @@ MAX_TOKENS = 200
 #: per token is within FIT_MARGIN of Whisper's own reading (module docstring: measured 0.011 / 0.42 for
 #: right takes, 0.001 / 0.79 for wrong ones; the thresholds sit between, nearer the wrong side's).
 FIT_MIN_PROBABILITY = 0.004
+#: The quick reading (WhisperBackend.quick): room in its window after the speech (frames of 10 ms), and how
+#: many tokens it may write: the line's own count, half as many again for "um"s and slips, and a few more.
+QUICK_ROOM_FRAMES = 100
+QUICK_TOKENS_PER_TOKEN = 1.5
+QUICK_SPARE_TOKENS = 8
 FIT_MARGIN = 0.6
 
 
@@ -199,6 +204,40 @@ class WhisperBackend:
         judged = self._short(only_speech(audio, regions), hints, expected or None)
         return replace(judged, audio_seconds=audio.duration, busy_seconds=time.perf_counter() - started)
 
+    def quick(self, audio: Audio, expected: str, hints: Hints = Hints()) -> Transcript:
+        """A fast free reading, to tell whether the actor has reached the line's end (not to judge the line).
+
+        A window sized to the speech and greedy decoding: on 56 right takes (quiet, -40 dBFS hiss, -40 dBFS
+        hum) it heard the line's last words in 53, in 160 ms a take where judge() takes 366 ms with its fit.
+        In a short window Whisper repeats what it heard until the window is full ("We lost the man in room 9.
+        We lost the man in room 9. We lost..."), which took the time and hid the ending; so the reading is
+        capped a little past the length of the line, and only its first pass is kept. The cap is the only
+        thing the line tells it: how long to listen, never what to hear.
+        """
+        from faster_whisper.audio import pad_or_trim
+
+        audio = audio.to_rate(SPEECH_RATE)
+        regions = speech_regions(audio, pad=SPEECH_PAD)
+        if not regions:
+            return Transcript("", (), final=True)
+        samples = only_speech(audio, regions).samples.astype(np.float32) / 32768.0
+        model = self._model
+        with self._lock:
+            tokenizer = self._tokenizer()
+            features = model.feature_extractor(samples)
+            window = min(3000, -(-(features.shape[-1] + QUICK_ROOM_FRAMES) // 100) * 100)
+            encoded = model.encode(pad_or_trim(features, window))
+            prompt = self._prompt(tokenizer, hints)
+            budget = len(prompt) + int(QUICK_TOKENS_PER_TOKEN * len(tokenizer.encode(" " + expected))) + QUICK_SPARE_TOKENS
+            result = model.model.generate(encoded, [prompt], beam_size=1, max_length=min(budget, MAX_TOKENS),
+                                          suppress_blank=True, suppress_tokens=[-1])[0]
+            text = tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot]).strip()
+        return Transcript(_first_pass(text), (), final=True)
+
+    def _prompt(self, tokenizer, hints: Hints) -> list[int]:
+        previous = tokenizer.encode(" " + hints.prompt()) if hints.prompt() else []
+        return self._model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hints.hotwords())
+
     def _short(self, speech: Audio, hints: Hints, expected: str | None = None) -> "Judged":
         from faster_whisper.audio import pad_or_trim
 
@@ -210,8 +249,7 @@ class WhisperBackend:
             frames = features.shape[-1]
             window = SHORT_WINDOW_FRAMES if frames <= SHORT_WINDOW_FRAMES else 3000
             encoded = model.encode(pad_or_trim(features, window))
-            previous = tokenizer.encode(" " + hints.prompt()) if hints.prompt() else []
-            prompt = model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hints.hotwords())
+            prompt = self._prompt(tokenizer, hints)
             result = model.model.generate(
                 encoded, [prompt], beam_size=5, max_length=MAX_TOKENS, suppress_blank=True, suppress_tokens=[-1],
             )[0]
@@ -335,6 +373,16 @@ def _without_repeats(text: str) -> str:
         tail, before = words[-size:], words[-2 * size : -size]
         if [_bare(w) for w in tail] == [_bare(w) for w in before]:
             return _without_repeats(" ".join(words[:-size]))
+    return text
+
+
+def _first_pass(text: str) -> str:
+    """The reading up to where it starts over from its opening words (see WhisperBackend.quick)."""
+    words = text.split()
+    opening = [_bare(w) for w in words[:2]]
+    for start in range(3, len(words) - 1):
+        if [_bare(w) for w in words[start : start + 2]] == opening:
+            return " ".join(words[:start])
     return text
 
 
