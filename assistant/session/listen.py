@@ -224,11 +224,11 @@ def listen(
         if started and not activity.speaking and early_hearing is not None and considered != len(gate.voiced):
             # The detector's last frame was not speech: this may be the end of the line, so the second hearing
             # starts now, once per pause. In a humming room the streaming transcript rarely reaches a line's
-            # last words, and this hearing is what ends the line and starts the next cue: started here
-            # rather than after 0.1 s of silence, with its quick reading first, the gap fell from p50 568 /
-            # p95 798 ms to about 300 / 450 ms at -40 dBFS (bench_turns.py). A hearing started at a comma's
-            # pause costs CPU, not a wrong ending: it must hear the line's last words to end the line, and
-            # speech that follows gives up whatever of it has not begun.
+            # last words, and this hearing is what ends the line and starts the next cue: started here rather
+            # than after 0.1 s of silence, with its quick reading first, the gap fell from p50 568 / p95 798 ms
+            # to 264-298 / 419-464 ms at -40 dBFS (bench_turns.py, four runs of 22 to 33 turns). A hearing
+            # started at a comma's pause costs CPU, not a wrong ending: it must hear the line's last words to
+            # end the line, and speech that follows gives up whatever of it has not begun.
             considered = len(gate.voiced)
             if early is not None:
                 early.abandon()

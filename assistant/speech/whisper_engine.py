@@ -1,10 +1,12 @@
 """Whisper (faster-whisper, CTranslate2 on the CPU): the strong hearing, and an engine of its own.
 
 Why it is used the way it is. Measured on this project's 2-core machines with tiny.en, int8:
-* Whisper hears whole utterances, not streams: every call pads the audio to a 30-second window, so a lone
-  "no" costs about as much as a long line (~0.35 s idle, up to 0.8 s with another process busy). It cannot
-  end a turn in the ~200 ms people leave; the streaming engine does that, and Whisper judges again what
-  the streaming engine rejected (see session/hearing.py), or grades a take where nobody is waiting.
+* Whisper hears whole utterances, not streams: faster-whisper pads the audio to a 30-second window, so a
+  lone "no" costs about as much as a long line (~0.35 s idle, up to 0.8 s with another process busy). The
+  streaming engine follows the actor; Whisper judges again what it rejected (speech/hearing.py), and grades
+  takes where nobody is waiting. In a humming room, where the streaming engine seldom hears a line's last
+  words, a quick reading (quick(): a window sized to the speech, greedy, ~160 ms) tells the live loop the
+  line is over.
 * Fed a room's hiss or hum alone, Whisper writes sentences ("Thank you.", "you"). Only what the speech
   detector (activity.py) calls speech is transcribed: the regions are cut out and joined, so noise before,
   between and after speech never reaches the model, and a recording with no speech is heard as nothing.
