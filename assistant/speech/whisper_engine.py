@@ -164,11 +164,9 @@ class WhisperBackend:
     def transcribe(self, audio: Audio, hints: Hints = Hints(), words: bool = False) -> Transcript:
         """What was said in `audio`; noise alone gives an empty transcript. Word times (words=True) are in
         seconds from the start of `audio`."""
-        audio = audio.to_rate(SPEECH_RATE)
-        regions = speech_regions(audio, pad=SPEECH_PAD)
-        if not regions:
+        speech, regions = _speech_in(audio)
+        if speech is None:
             return Transcript("", (), final=True)
-        speech = only_speech(audio, regions)
         if not words and speech.duration <= SHORT_SPEECH_SECONDS:
             return self._short(speech, hints).transcript
         with self._lock:
@@ -199,11 +197,10 @@ class WhisperBackend:
     def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "Judged":
         """Hear `audio` freely, then score `expected` against it (see the module docstring)."""
         started = time.perf_counter()
-        audio = audio.to_rate(SPEECH_RATE)
-        regions = speech_regions(audio, pad=SPEECH_PAD)
-        if not regions:
+        speech, _ = _speech_in(audio)
+        if speech is None:
             return Judged(Transcript("", (), final=True), None, audio.duration, time.perf_counter() - started)
-        judged = self._short(only_speech(audio, regions), hints, expected or None)
+        judged = self._short(speech, hints, expected or None)
         return replace(judged, audio_seconds=audio.duration, busy_seconds=time.perf_counter() - started)
 
     def quick(self, audio: Audio, expected: str, hints: Hints = Hints()) -> Transcript:
@@ -218,11 +215,10 @@ class WhisperBackend:
         """
         from faster_whisper.audio import pad_or_trim
 
-        audio = audio.to_rate(SPEECH_RATE)
-        regions = speech_regions(audio, pad=SPEECH_PAD)
-        if not regions:
+        speech, _ = _speech_in(audio)
+        if speech is None:
             return Transcript("", (), final=True)
-        samples = only_speech(audio, regions).samples.astype(np.float32) / 32768.0
+        samples = speech.samples.astype(np.float32) / 32768.0
         model = self._model
         with self._lock:
             tokenizer = self._tokenizer()
@@ -376,6 +372,14 @@ def _without_repeats(text: str) -> str:
         if [_bare(w) for w in tail] == [_bare(w) for w in before]:
             return _without_repeats(" ".join(words[:-size]))
     return text
+
+
+def _speech_in(audio: Audio) -> tuple[Audio | None, list]:
+    """The speech in `audio`, at 16 kHz, cut out and joined (None when there is none), and where it was: only
+    this is transcribed, so the room before, between and after never reaches the model."""
+    audio = audio.to_rate(SPEECH_RATE)
+    regions = speech_regions(audio, pad=SPEECH_PAD)
+    return (only_speech(audio, regions) if regions else None), regions
 
 
 def _first_pass(text: str) -> str:
