@@ -23,6 +23,7 @@ from assistant.checklist_items import load_checklist
 from assistant.cli import cli
 from assistant.commands import COMMANDS
 from assistant.events import read_events
+from process_helpers import ctrl_c_as_at_a_terminal
 
 SEED_QUESTIONS = [
     "Did I refine my character's intention and emotional beats?",
@@ -162,6 +163,7 @@ def test_ctrl_c_saves_the_answers_so_far_and_prints_them(home):
          "--fast", "--timeout", "60", "--events", str(events)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "CALLBACK_HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")},
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

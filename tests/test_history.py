@@ -17,6 +17,7 @@ from assistant.events import EventStream, Outcome, SessionEnd, SessionStart, Ver
 from assistant.history import ChecklistAnswer, Store, default_path
 from assistant.history import database
 from assistant.history.recorder import HistoryRecorder, ScriptIdentity
+from process_helpers import ctrl_c_as_at_a_terminal
 
 V1_FILE = Path(__file__).parent / "data" / "history-v1.db"  # written by callback 0.1's own store
 DEMO = Path(__file__).resolve().parents[1] / "assistant" / "data" / "demo_scene.txt"
@@ -239,7 +240,8 @@ def test_ctrl_c_mid_scene_keeps_every_line_judged_and_stats_counts_them(tmp_path
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant", "run", str(DEMO), "--role", "MAYA", "--actor", "virtual", "--fast",
          "--engine", "pocketsphinx", "--events", str(log)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
         if log.exists() and sum(e["type"] == "verdict" for e in read_events(log)) >= 2:
