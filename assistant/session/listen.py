@@ -229,10 +229,9 @@ def listen(
             # than after 0.1 s of silence, with its quick reading first, the gap fell from p50 568 / p95 798 ms
             # to 264-298 / 419-464 ms at -40 dBFS (bench_turns.py, four runs of 22 to 33 turns). A hearing
             # started at a comma's pause costs CPU, not a wrong ending: it must hear the line's last words to
-            # end the line, and speech that follows gives up whatever of it has not begun.
+            # end the line, and speech that follows gives up whatever of it has not begun (an earlier hearing
+            # was given up by the speech that came after it).
             considered = len(gate.voiced)
-            if early is not None:
-                early.abandon()
             started_early = early_hearing(gate.audio, partial.text, voiced_seconds)
             if started_early is not None:
                 early, early_voiced = started_early, considered

@@ -63,12 +63,12 @@ MAX_TOKENS = 200
 #: per token is within FIT_MARGIN of Whisper's own reading (module docstring: measured 0.011 / 0.42 for
 #: right takes, 0.001 / 0.79 for wrong ones; the thresholds sit between, nearer the wrong side's).
 FIT_MIN_PROBABILITY = 0.004
+FIT_MARGIN = 0.6
 #: The quick reading (WhisperBackend.quick): room in its window after the speech (frames of 10 ms), and how
 #: many tokens it may write: the line's own count, half as many again for "um"s and slips, and a few more.
 QUICK_ROOM_FRAMES = 100
 QUICK_TOKENS_PER_TOKEN = 1.5
 QUICK_SPARE_TOKENS = 8
-FIT_MARGIN = 0.6
 
 
 @dataclass(frozen=True)
