@@ -17,9 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import take_corpus  # noqa: E402
 
 from assistant.audio.pcm import Audio, read_wav  # noqa: E402
+from assistant.audio.pcm import read_wav  # noqa: E402
 from assistant.errors import CallbackError  # noqa: E402
 from assistant.events import read_events  # noqa: E402
-from assistant.grading import grade_tape  # noqa: E402
+from assistant.grading import grade_line, grade_tape  # noqa: E402
 from assistant.history.database import Store  # noqa: E402
 from assistant.script import load_script  # noqa: E402
 from assistant.speech.hearing import open_ear  # noqa: E402
@@ -84,6 +85,20 @@ def test_single_line_verdicts_match_what_was_said(corpus):
     right_takes = [t for t in takes if t.should_pass]
     assert sum(takes_by_id[i].kind != "fillers" for i, _ in wrong) <= max(1, len(plain) // 8), wrong
     assert len(wrong) <= len(right_takes) // 3, wrong
+
+
+def test_a_word_misheard_as_one_unlike_it_is_judged_by_how_clearly_the_line_fits(tmp_path):
+    """Joe's "roof", in a quiet room, is heard "route": nothing like it on paper, so the reading alone would
+    call a right line missed. The line is scored against the audio instead and fits clearly; a line with
+    "Monday" said for "Friday", read just as freely, does not."""
+    script, takes = take_corpus.build(tmp_path, lines=8, kinds=["exact", "swapped"], conditions=["quiet"],
+                                      voices=["joe"])
+    lines = load_script(script).lines_of("MAYA")
+    ear = open_ear("auto", names=["MAYA", "THEO"], purpose="grading")
+    graded = {take.kind: grade_line(ear, read_wav(tmp_path / take.file), lines[7], 8)
+              for take in takes if take.line == 8}
+    assert graded["exact"].verdict.ok, graded["exact"].verdict.heard
+    assert not graded["swapped"].verdict.ok, graded["swapped"].verdict.heard
 
 
 def test_a_dropped_word_is_named(corpus):

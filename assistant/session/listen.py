@@ -40,6 +40,14 @@ TAIL = 0.3
 #: reading starts (unless its quick reading has already heard the line's end), so that a wrong line's
 #: verdict is ready when the long silence ends the turn. Not sooner: at a comma's pause it is wasted.
 FULL_READING_AFTER = 0.3
+#: The live loop's speech detector calls a frame silence as soon as its speech probability falls under this,
+#: not under the detector's usual 0.35 (activity.NEGATIVE), which guards a soft last consonant. In a room
+#: humming at -40 dBFS the probability lingers after the voice: the first frame under 0.35 came 129 ms after
+#: the last sound (median, 24 takes), the first under 0.5 82 ms after it. A dip mid-line costs nothing here:
+#: a line ends only when its last words were heard (or on the long silence), and speech that follows gives
+#: up a second hearing started at the dip. With the quick reading, the gap at -40 dBFS fell from p50 281 /
+#: p95 389 ms to 218-231 / 379-380 ms (bench_turns.py, two runs of 33 turns).
+SPEECH_ENDS_BELOW = 0.5
 #: A recognizer word counts only if it overlaps speech the detector heard, within this much.
 WORD_TOLERANCE = 0.08
 
@@ -84,8 +92,9 @@ class Utterance:
 
 
 class PendingHearing(Protocol):
-    """A second hearing under way: `ending` (a quick reading, its result has a `text`), then `verdict` (the
-    full hearing, started by go_on()); abandon() gives up whatever has not started (the actor spoke on)."""
+    """A second hearing under way: `ending` (a quick reading: its result's `end_fits` says the line's last
+    words fit the audio, else its `text` is checked), then `verdict` (the full hearing, started by go_on(),
+    its result has a `text`); abandon() gives up whatever has not started (the actor spoke on)."""
 
     ending: Future
     verdict: Future
@@ -190,7 +199,7 @@ def listen(
     recognizer.reset()
     if cross_check is not None:
         cross_check.reset()
-    activity = SpeechActivity()
+    activity = SpeechActivity(negative=SPEECH_ENDS_BELOW)
     denoiser = Denoiser()
     gate = _Gate([recognizer] + ([cross_check] if cross_check is not None else []))
     events.emit(awaiting)
@@ -212,7 +221,7 @@ def listen(
         # live run against 160 alone); held back, the gap's p50 at -40 dBFS fell from 364 to 278-339 ms.
         # Nor is it fed once that reading has heard the line's end: the line is over, and the next cue waits.
         gate.holding = (not voiced and early is not None and early_voiced == len(gate.voiced)
-                        and (not early.ending.done() or _early_reached(is_complete, early) >= END_HEARD))
+                        and (not early.ending.done() or _early_heard_end(is_complete, early)))
         partial = gate.take(chunk, denoiser.process(chunk, silent=not voiced), seconds, voiced)
         if voiced:
             started = True
@@ -236,7 +245,7 @@ def listen(
             if started_early is not None:
                 early, early_voiced = started_early, considered
         if (early is not None and early_voiced == len(gate.voiced)
-                and (silence >= FULL_READING_AFTER or _early_reached(is_complete, early) >= END_HEARD)):
+                and (silence >= FULL_READING_AFTER or _early_heard_end(is_complete, early))):
             early.go_on()
         if partial.text != last_partial and partial.text:
             last_partial = partial.text
@@ -304,22 +313,38 @@ def _seconds(pcm: bytes) -> float:
 def _reached(is_complete: Callable[[str], int], partial: Transcript, early: "PendingHearing | None",
              early_voiced: int, gate: _Gate) -> int:
     """How far the utterance has got, by the streaming transcript or, once it is back and still covers every
-    speech chunk, the quick reading of the second hearing started at this pause. In a noisy room the
-    streaming engine often never hears the line's last words, and the line would end only on the long silence."""
+    speech chunk, the second hearing started at this pause. In a noisy room the streaming engine often never
+    hears the line's last words, and the line would end only on the long silence.
+
+    The streaming transcript's NEARLY (the word before the last) allows for its lag behind the voice. The
+    second hearing has no lag: it read all the audio up to the pause, so when it is back without the line's
+    end, the actor is holding a beat before the last word, and only the end itself ends the line (measured:
+    "...did you call", a beat of a second, then "her?" was cut off at the beat before this).
+    """
     reached = int(is_complete(partial.text))
-    if reached < END_HEARD and early is not None and early_voiced == len(gate.voiced):
-        reached = max(reached, _early_reached(is_complete, early))
-    return reached
+    if reached >= END_HEARD or early is None or early_voiced != len(gate.voiced):
+        return reached
+    second = _early_reached(is_complete, early)
+    if second is None:
+        return reached
+    return END_HEARD if second >= END_HEARD else NOT_YET
 
 
-def _early_reached(is_complete: Callable[[str], int], early: PendingHearing) -> int:
-    """How far the second hearing's readings that are back have got; the full one counts too, for the few
-    lines whose end the quick reading misses (an actor's "um"s can take it past its length)."""
-    reached = NOT_YET
+def _early_heard_end(is_complete: Callable[[str], int], early: PendingHearing) -> bool:
+    return (_early_reached(is_complete, early) or NOT_YET) >= END_HEARD
+
+
+def _early_reached(is_complete: Callable[[str], int], early: PendingHearing) -> int | None:
+    """How far the second hearing's readings that are back have got (None while none is): the quick one's
+    last words fitting the audio, or its text; the full one's text counts too, for the few lines whose end
+    the quick reading misses (an actor's "um"s can take it past its length)."""
+    reached = None
     for reading in (early.ending, early.verdict):
         if reading.done() and not reading.cancelled():
             try:
-                reached = max(reached, int(is_complete(reading.result().text)))
+                result = reading.result()
+                heard_end = reading is early.ending and result.end_fits
+                reached = max(reached or NOT_YET, END_HEARD if heard_end else int(is_complete(result.text)))
             except Exception:  # a failed second hearing is reported where its result is used
                 pass
     return reached

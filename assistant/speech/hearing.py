@@ -22,7 +22,7 @@ from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
 from assistant.speech.engines import SpeechEngine, load_engine
 from assistant.speech.recognizer import Transcript
-from assistant.speech.whisper_engine import Hints, Judged, WhisperBackend, without_hesitations
+from assistant.speech.whisper_engine import Hints, Judged, QuickReading, WhisperBackend, without_hesitations
 from assistant.speech.whisper_models import WhisperFiles, choose_whisper, describe
 
 
@@ -94,7 +94,7 @@ class SecondHearing:
 
     def __init__(self, backend: WhisperBackend, audio_so_far: Callable[[], Audio], expected: str,
                  hints: Hints) -> None:
-        self.ending: Future[Transcript] = Future()
+        self.ending: Future[QuickReading] = Future()
         self.verdict: Future[Judged] = Future()
         self._backend = backend
         self._audio_so_far = audio_so_far
