@@ -137,7 +137,7 @@ def test_the_quick_reading_hears_a_finished_line_end_and_not_one_stopped_short(v
     expected = normalise_words(line)
 
     def heard_end(reading) -> bool:
-        return reading.end_fit >= whisper_engine.END_FIT or covers_ending(expected, normalise_words(reading.text)) == END_HEARD
+        return reading.end_fits or covers_ending(expected, normalise_words(reading.text)) == END_HEARD
 
     for seed in (1, 2):
         whole = backend.quick(in_room(voice, line, -40, seed=seed, lead=0.3, tail=0.1), line, hints)

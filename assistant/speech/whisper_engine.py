@@ -263,15 +263,15 @@ class WhisperBackend:
             frames = features.shape[-1]
             window = min(3000, -(-(frames + QUICK_ROOM_FRAMES) // 100) * 100)
             encoded = model.encode(pad_or_trim(features, window))
-            end_fit = self._end_fit(encoded, tokenizer, expected, min(frames, window))
-            if end_fit >= END_FIT:
-                return QuickReading("", end_fit)
+            scored = QuickReading("", self._end_fit(encoded, tokenizer, expected, min(frames, window)))
+            if scored.end_fits:
+                return scored
             prompt = self._prompt(tokenizer, hints)
             budget = len(prompt) + int(QUICK_TOKENS_PER_TOKEN * len(tokenizer.encode(" " + expected))) + QUICK_SPARE_TOKENS
             result = model.model.generate(encoded, [prompt], beam_size=1, max_length=min(budget, MAX_TOKENS),
                                           suppress_blank=True, suppress_tokens=[-1])[0]
             text = tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot]).strip()
-        return QuickReading(_first_pass(text), end_fit)
+        return replace(scored, text=_first_pass(text))
 
     def _end_fit(self, encoded, tokenizer, expected: str, frames: int) -> float:
         """The least probability Whisper gives the tokens of the line's last two words (punctuation aside),
