@@ -69,7 +69,9 @@ class Timing:
     short_silence: float = 0.06
     nearly_silence: float = 0.3  # when only the word before the last is in the transcript: longer than a gap between words
     long_silence: float = 1.5  # after one that never completed (wandered off, or unknown)
-    command_silence: float = 0.5  # after a lone command word: longer than a breath, so "Stop right there" survives
+    # After a lone command word: longer than a breath, so "Stop right there" survives. 0.55, not 0.5, since the
+    # detector calls silence sooner (SPEECH_ENDS_BELOW): at 0.5, "Again? Really?" was taken for "again".
+    command_silence: float = 0.55
     start_timeout: float = 8.0  # nobody started speaking
     max_utterance: float = 30.0  # a runaway room (music, television) still ends
 
