@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from assistant.audio.denoise import LAG as DENOISE_LAG
-from assistant.audio.denoise import Denoiser
+from assistant.audio.denoise import clean_speech
 from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.linecheck import Strictness, Verdict, check_heard, check_line, normalise_words
 from assistant.script.model import Line
-from assistant.speech.activity import Region, only_speech, recording_time, speech_regions
+from assistant.speech.activity import Region, recording_time, speech_regions
 from assistant.speech.engines import SpeechEngine
 from assistant.speech.hearing import Ear, verdict_of
 from assistant.speech.recognizer import Transcript, Word
@@ -73,9 +71,7 @@ def transcribe(engine: SpeechEngine, audio: Audio) -> Transcript:
     if not regions:
         return Transcript("", (), final=True)
     recognizer = engine.recognizer()
-    cleaned = denoised(audio, regions)
-    padding = room_tone(cleaned, _PADDING_SECONDS)
-    speech = padding + only_speech(cleaned, regions) + padding
+    speech = clean_speech(audio, regions, _PADDING_SECONDS)
     for _ in range(2):
         for chunk in speech.chunks(0.1):
             recognizer.feed(chunk)
@@ -86,36 +82,6 @@ def transcribe(engine: SpeechEngine, audio: Audio) -> Transcript:
         for w in heard.words
     )
     return Transcript(heard.text, moved, heard.final, heard.alternatives)
-
-
-def denoised(audio: Audio, regions: Sequence[Region]) -> Audio:
-    """The recording with its steady room noise taken out, the noise learned where nobody speaks."""
-    cleaner = Denoiser()
-    step = int(0.1 * SPEECH_RATE)
-    pieces = []
-    for start in range(0, len(audio.samples), step):
-        chunk = audio.samples[start : start + step]
-        middle = (start + len(chunk) / 2) / SPEECH_RATE
-        silent = not any(r.start <= middle <= r.end for r in regions)
-        pieces.append(cleaner.process(chunk.astype("<i2").tobytes(), silent))
-    out = np.frombuffer(b"".join(pieces), dtype="<i2")
-    return Audio(np.concatenate([out[DENOISE_LAG:], np.zeros(DENOISE_LAG, np.int16)]), SPEECH_RATE)
-
-
-def room_tone(audio: Audio, seconds: float) -> Audio:
-    """Padding that sounds like the take's own quietest moment.
-
-    Digital silence next to a noisy take makes a step the recognizer hears as a consonant (measured:
-    PocketSphinx heard "pink" and "pity" at the start of noisy takes padded with zeros, and the words right
-    when padded with noise of the take's own level).
-    """
-    window = int(0.05 * audio.rate)
-    pieces = [audio.samples[i : i + window] for i in range(0, len(audio.samples) - window + 1, window)]
-    if not pieces:
-        return Audio.silence(seconds, audio.rate)
-    floor = min(float(np.sqrt(np.mean(piece.astype(np.float32) ** 2))) for piece in pieces)
-    noise = np.random.default_rng(0).normal(0.0, floor, int(seconds * audio.rate))
-    return Audio(np.clip(noise, -32768, 32767).astype(np.int16), audio.rate)
 
 
 def grade_line(
