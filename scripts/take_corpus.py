@@ -28,7 +28,9 @@ import numpy as np
 ROLE = "MAYA"
 # Each line as the script has it, then the variants an actor might deliver.
 # Keys: contracted/expanded (same words, other form: must pass), dropped/swapped/paraphrase (must miss);
-# plan() adds fillers (must pass), an added word and another line (must miss).
+# added_short: a short word slipped in (must miss), the kind of word Whisper also writes for an "uh" ("I keep
+# thinking now I missed something" was its reading of "I keep thinking, uh, I missed something");
+# plan() adds fillers (must pass), an added "really" and another line (must miss).
 LINES: list[dict[str, str]] = [
     {
         "text": "I haven't slept since Tuesday.",
@@ -36,24 +38,28 @@ LINES: list[dict[str, str]] = [
         "dropped": "I haven't slept.",
         "swapped": "I haven't slept since Thursday.",
         "paraphrase": "I've been awake since Tuesday.",
+        "added_short": "I haven't even slept since Tuesday.",
     },
     {
         "text": "You kept the light on for me.",
         "dropped": "You kept the light on.",
         "swapped": "You left the light on for me.",
         "paraphrase": "You waited up for me.",
+        "added_short": "You kept the hall light on for me.",
     },
     {
         "text": "We lost the man in room nine.",
         "dropped": "We lost the man in the room.",
         "swapped": "We lost the man in room five.",
         "paraphrase": "The patient in room nine died.",
+        "added_short": "We lost the old man in room nine.",
     },
     {
         "text": "I keep thinking I missed something.",
         "dropped": "I keep thinking I missed.",
         "swapped": "I keep thinking I forgot something.",
         "paraphrase": "I can't stop feeling I overlooked something.",
+        "added_short": "I keep thinking now I missed something.",
     },
     {
         "text": "That doesn't make it easier.",
@@ -61,24 +67,28 @@ LINES: list[dict[str, str]] = [
         "dropped": "That doesn't make it.",
         "swapped": "That doesn't make it harder.",
         "paraphrase": "It is still just as hard.",
+        "added_short": "That doesn't even make it easier.",
     },
     {
         "text": "Ask me again tomorrow, after I sleep for twelve hours.",
         "dropped": "Ask me again tomorrow, after I sleep for hours.",
         "swapped": "Ask me again tomorrow, after I sleep for ten hours.",
         "paraphrase": "Talk to me tomorrow once I have slept.",
+        "added_short": "Ask me again tomorrow, after I sleep for like twelve hours.",
     },
     {
         "text": "Tell me the truth, Theo, did you call her?",
         "dropped": "Tell me the truth, did you call her?",
         "swapped": "Tell me the truth, Theo, did you see her?",
         "paraphrase": "Be honest with me, did you phone her?",
+        "added_short": "Tell me the truth now, Theo, did you call her?",
     },
     {
         "text": "We have until Friday to fix the roof.",
         "dropped": "We have until Friday to fix it.",
         "swapped": "We have until Monday to fix the roof.",
         "paraphrase": "The roof has to be repaired by Friday.",
+        "added_short": "We have until Friday just to fix the roof.",
     },
     {
         "text": "42 dollars and a broken watch.",
@@ -86,6 +96,7 @@ LINES: list[dict[str, str]] = [
         "dropped": "Forty-two dollars and a watch.",
         "swapped": "Forty-two dollars and a broken phone.",
         "paraphrase": "Some cash and a watch that does not work.",
+        "added_short": "Forty-two dollars and just a broken watch.",
     },
     {
         "text": "I'll call back tomorrow, I promise.",
@@ -93,18 +104,21 @@ LINES: list[dict[str, str]] = [
         "dropped": "I'll call back, I promise.",
         "swapped": "I'll call back tonight, I promise.",
         "paraphrase": "I promise to ring you tomorrow.",
+        "added_short": "I'll call you back tomorrow, I promise.",
     },
     {
         "text": "Don't you dare walk out that door.",
         "dropped": "Don't you walk out that door.",
         "swapped": "Don't you dare walk out that window.",
         "paraphrase": "Stay right here with me.",
+        "added_short": "Don't you dare ever walk out that door.",
     },
     {
         "text": "The keys are on the table by the window.",
         "dropped": "The keys are on the table.",
         "swapped": "The keys are on the chair by the window.",
         "paraphrase": "Your keys are next to the window.",
+        "added_short": "The keys are all on the table by the window.",
     },
 ]
 
@@ -135,6 +149,7 @@ KIND_PASSES = {
     "paraphrase": False,
     "wrong_line": False,
     "added": False,
+    "added_short": False,
 }
 ALL_KINDS = list(KIND_PASSES)
 
@@ -221,6 +236,7 @@ def plan(lines: int | None = None, kinds: list[str] | None = None) -> list[tuple
             "paraphrase": line["paraphrase"],
             "wrong_line": other.get("spoken", other["text"]),
             "added": with_added_word(said),
+            "added_short": line["added_short"],
         }
         for kind in kinds or ALL_KINDS:
             if texts.get(kind):
