@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import take_corpus  # noqa: E402
 
 from assistant.audio.pcm import Audio, read_wav  # noqa: E402
-from assistant.audio.pcm import read_wav  # noqa: E402
 from assistant.errors import CallbackError  # noqa: E402
 from assistant.events import read_events  # noqa: E402
 from assistant.grading import grade_line, grade_tape  # noqa: E402
@@ -25,7 +24,7 @@ from assistant.history.database import Store  # noqa: E402
 from assistant.script import load_script  # noqa: E402
 from assistant.speech.hearing import open_ear  # noqa: E402
 
-KINDS = ["exact", "expanded", "fillers", "dropped", "swapped", "paraphrase", "wrong_line", "added"]
+KINDS = ["exact", "expanded", "fillers", "dropped", "swapped", "paraphrase", "wrong_line", "added", "added_short"]
 # The quiet room and the noisy ones, both voices: the default setup must hold in all of them.
 CONDITIONS = ["quiet", "fan-40", "hiss-50", "reverb", "lowered", "fast"]
 
@@ -76,10 +75,11 @@ def test_single_line_verdicts_match_what_was_said(corpus):
         if not take.should_pass:
             # A wrong take must never be accepted, whatever else the recognizer does.
             assert verdict["verdict"] == "missed", (take.id, verdict)
-    # Measured with the default setup (Whisper tiny.en grading, scripts/bench_grade.py on 646 takes): lines
-    # said plainly are right 94 to 100 % of the time; lines with "um" and "uh" in them are the weak spot (83 %:
-    # Whisper spells a hesitation as a word, "the old man" for "the, uh, man"), worst with a lowered voice or
-    # in a reverberant room, which this small corpus includes. Wrong takes: never accepted.
+    # Measured with the default setup (Whisper tiny.en grading, scripts/bench_grade.py on 2200 takes): lines
+    # said plainly are right 96 to 99 % of the time; lines with "um" and "uh" in them are the weak spot (about
+    # 78 %: Whisper spells a hesitation as a word, "the old man" for "the, uh, man", and PocketSphinx does not
+    # always hear the "uh" under it), worst with a lowered voice or in a reverberant room, which this small
+    # corpus includes. Wrong takes: never accepted.
     takes_by_id = {t.id: t for t in takes}
     plain = [t for t in takes if t.should_pass and t.kind != "fillers"]
     right_takes = [t for t in takes if t.should_pass]
@@ -99,6 +99,27 @@ def test_a_word_misheard_as_one_unlike_it_is_judged_by_how_clearly_the_line_fits
               for take in takes if take.line == 8}
     assert graded["exact"].verdict.ok, graded["exact"].verdict.heard
     assert not graded["swapped"].verdict.ok, graded["swapped"].verdict.heard
+
+
+@pytest.mark.slow
+def test_an_uh_spelled_as_a_short_word_is_forgiven_and_a_short_word_really_added_is_not(tmp_path):
+    """Whisper writes an actor's "uh" as a short word ("call back a tomorrow"), the same kind of word an actor
+    may really slip in ("You kept the hall light on"). The first is a right line, the second a miss: which is
+    which is heard on the audio (speech/hesitation.py), not guessed from the word."""
+    script, takes = take_corpus.build(tmp_path, lines=12, kinds=["fillers", "added_short"], conditions=["quiet"],
+                                      every_condition=True)
+    lines = load_script(script).lines_of("MAYA")
+    ear = open_ear("auto", names=["MAYA", "THEO"], purpose="grading")
+    verdicts = {take.id: grade_line(ear, read_wav(tmp_path / take.file), lines[take.line - 1], take.line).verdict
+                for take in takes}
+    accepted = [(i, v.heard) for i, v in verdicts.items() if "added_short" in i and v.ok]
+    assert not accepted
+    # Measured on these takes: 22 of the 24 lines said with an "uh" are judged right, 21 without PocketSphinx's
+    # second opinion ("I have an ah, slept" is forgiven only with it); the two misses are "that doesn't all
+    # make it easier", where PocketSphinx heard the "uh" but the line did not fit clearly, and a garbled
+    # "I'm Tell Me The Truth, Atheo".
+    missed = [(i, v.heard) for i, v in verdicts.items() if "fillers" in i and not v.ok]
+    assert len(missed) <= 2, missed
 
 
 def test_a_dropped_word_is_named(corpus):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
+from functools import partial
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -22,7 +23,8 @@ from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
 from assistant.speech.engines import SpeechEngine, load_engine
 from assistant.speech.recognizer import Transcript
-from assistant.speech.whisper_engine import Hints, Judged, QuickReading, WhisperBackend, without_hesitations
+from assistant.speech.hesitation import HesitationReferee
+from assistant.speech.whisper_engine import Hints, Judged, QuickReading, WhisperBackend
 from assistant.speech.whisper_models import WhisperFiles, choose_whisper, describe
 
 
@@ -35,6 +37,7 @@ class StrongHearing:
         self._on_notice = on_notice
         self._loaded: Future[WhisperBackend] = Future()
         self._failed_told = False
+        self.referee = HesitationReferee()
         # Not a daemon: a process that ends while CTranslate2 is still building the model (a grade of a silent
         # take, say) was killed mid-construction ("terminate called without an active exception", SIGABRT).
         # Exit waits for the load instead, about a second at most.
@@ -69,12 +72,12 @@ class StrongHearing:
         return self.wait().transcribe(audio, hints)
 
     def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> Judged:
-        return self.wait().judge(audio, expected, hints)
+        return self.wait().judge(audio, expected, hints, self.referee)
 
     def start(self, audio_so_far: Callable[[], Audio], expected: str, hints: Hints = Hints()) -> "SecondHearing":
         """Read the audio quickly in the background (the live loop starts this at a pause); the full reading
         follows when asked for (SecondHearing.go_on)."""
-        return SecondHearing(self.wait(), audio_so_far, expected, hints)
+        return SecondHearing(self.wait(), audio_so_far, expected, hints, self.referee)
 
 
 class SecondHearing:
@@ -93,13 +96,14 @@ class SecondHearing:
     """
 
     def __init__(self, backend: WhisperBackend, audio_so_far: Callable[[], Audio], expected: str,
-                 hints: Hints) -> None:
+                 hints: Hints, referee: HesitationReferee | None = None) -> None:
         self.ending: Future[QuickReading] = Future()
         self.verdict: Future[Judged] = Future()
         self._backend = backend
         self._audio_so_far = audio_so_far
         self._expected = expected
         self._hints = hints
+        self._referee = referee
         self._asked = False
         backend.submit(self._run, self.ending, backend.quick)
 
@@ -107,7 +111,7 @@ class SecondHearing:
         """Start the full reading (once; nothing if it was abandoned)."""
         if not self._asked:
             self._asked = True
-            self._backend.submit(self._run, self.verdict, self._backend.judge)
+            self._backend.submit(self._run, self.verdict, partial(self._backend.judge, referee=self._referee))
 
     def abandon(self) -> None:
         # Only what has not started can be cancelled; a reading already running finishes unused.
@@ -182,7 +186,7 @@ def verdict_of(expected: str, judged: Judged, strictness="default", names: Seque
 
     heard = judged.transcript.text
     fits = judged.fit is not None and judged.fit.fits
-    readings = ((expected,) if fits else ()) + (without_hesitations(expected, heard),)
+    readings = (expected,) if fits else ()
     verdict = check_heard(expected, heard, readings, strictness, names)
     return replace(verdict, heard=heard) if verdict.heard != heard else verdict
 
