@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Sequence
 
 from assistant.audio.pcm import Audio

@@ -28,14 +28,13 @@ from difflib import SequenceMatcher
 
 from assistant.audio.denoise import clean_speech
 from assistant.audio.pcm import Audio
+from assistant.linecheck.lexicon import FILLERS
 from assistant.linecheck.numbers import spell_out_numbers
 from assistant.speech.activity import speech_regions
 
 #: What PocketSphinx may choose for a hesitation. Not "er": its ER matched the end of "ever" ("Don't you dare
 #: ever walk out" was taken for "Don't you dare, er, walk out").
 HESITATIONS = ("uh", "um", "ah")
-#: How a reading spells a hesitation itself: not extra words (the line check forgives them too).
-FILLER_SPELLINGS = frozenset(HESITATIONS + ("er", "erm", "hmm", "mm"))
 #: Words the reading has beyond the line's, at one spot, that may be one hesitation misheard: at most this
 #: many, each at most this long ("off", "all", "now", "I'm"); a longer word is a word ("really").
 MOST_WORDS = 2
@@ -64,7 +63,7 @@ def spots(expected: str, heard: str) -> list[Spot] | None:
     """Every place the reading has more words than the line; None when one of them cannot be a hesitation
     (too many words, a long one), [] when there is none. The reading's own fillers are not counted."""
     said = spoken_words(expected)
-    got = [w for w in spoken_words(heard) if w not in FILLER_SPELLINGS]
+    got = [w for w in spoken_words(heard) if w not in FILLERS]  # the line check forgives these itself
     found = []
     for _, a0, a1, b0, b1 in SequenceMatcher(a=said, b=got, autojunk=False).get_opcodes():
         surplus = (b1 - b0) - (a1 - a0)

@@ -49,7 +49,8 @@ import numpy as np
 from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.errors import CallbackError
 from assistant.speech.activity import only_speech, recording_time, speech_regions
-from assistant.speech.hesitation import HesitationReferee
+from assistant.linecheck.lexicon import FILLERS
+from assistant.speech.hesitation import MOST_LETTERS, MOST_WORDS, HesitationReferee
 from assistant.speech.toolkit import Vocabulary, WholeSamples
 from assistant.speech.recognizer import Transcript, Word
 from assistant.speech.whisper_models import WhisperFiles, describe, full_problem
@@ -350,11 +351,6 @@ class WhisperBackend:
         return self._worker.submit(work, *arguments)
 
 
-_FILLERS = {"um", "uh", "er", "ah", "hmm", "erm", "mm"}
-#: The longest word taken for a misheard hesitation ("off", "all", "now", "up", "I'm").
-HESITATION_LETTERS = 4
-
-
 def _with_hesitations(expected: str, heard: str) -> list[str]:
     """The readings of the line to score: as written, or with "uh" wherever the reading has a word of its own.
 
@@ -381,9 +377,9 @@ def _with_hesitations(expected: str, heard: str) -> list[str]:
         surplus = (b1 - b0) - (a1 - a0)
         if tag in ("insert", "replace") and surplus > 0:
             extra = got[b0:b1] if tag == "insert" else sorted(got[b0:b1], key=lambda w: len(_bare(w)))[:surplus]
-            if surplus > 2 or any(len(_bare(w)) > HESITATION_LETTERS and _bare(w) not in _FILLERS for w in extra):
+            if surplus > MOST_WORDS or any(len(_bare(w)) > MOST_LETTERS and _bare(w) not in FILLERS for w in extra):
                 return []
-            filler = next((w for w in got[b0:b1] if _bare(w) in _FILLERS), "uh,")
+            filler = next((w for w in got[b0:b1] if _bare(w) in FILLERS), "uh,")
             before += [filler] * surplus + said[a0:a1]
             after += said[a0:a1] + [filler] * surplus
             changed = True
@@ -414,7 +410,7 @@ def _could_be_misheard(heard: list[str], expected: list[str]) -> bool:
     from assistant.linecheck.lexicon import FUNCTION_WORDS
 
     for word in map(_bare, heard):
-        if word in FUNCTION_WORDS or word in _FILLERS or len(word) <= HESITATION_LETTERS - 1:
+        if word in FUNCTION_WORDS or word in FILLERS or len(word) <= MOST_LETTERS - 1:
             continue
         if max((jellyfish.jaro_winkler_similarity(word, _bare(e)) for e in expected), default=0.0) < 0.7:
             return False
