@@ -48,8 +48,8 @@ import numpy as np
 
 from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.errors import CallbackError
-from assistant.speech.activity import only_speech, recording_time, speech_regions
 from assistant.linecheck.lexicon import FILLERS
+from assistant.speech.activity import only_speech, recording_time, speech_regions
 from assistant.speech.hesitation import MOST_LETTERS, MOST_WORDS, HesitationReferee
 from assistant.speech.toolkit import Vocabulary, WholeSamples
 from assistant.speech.recognizer import Transcript, Word
