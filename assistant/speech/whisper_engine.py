@@ -42,7 +42,8 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Sequence
+from functools import partial
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -51,8 +52,8 @@ from assistant.errors import CallbackError
 from assistant.linecheck.lexicon import FILLERS
 from assistant.speech.activity import only_speech, recording_time, speech_regions
 from assistant.speech.hesitation import MOST_LETTERS, MOST_WORDS, HesitationReferee
-from assistant.speech.toolkit import Vocabulary, WholeSamples
 from assistant.speech.recognizer import Transcript, Word
+from assistant.speech.toolkit import Vocabulary, WholeSamples
 from assistant.speech.whisper_models import WhisperFiles, describe, full_problem
 
 #: Padding kept around each stretch of speech: enough for a soft first or last consonant.
@@ -236,10 +237,12 @@ class WhisperBackend:
         """Hear `audio` freely, then score `expected` against it (see the module docstring); `referee` is asked
         whether words the reading has beyond the line's were an actor's "uh"."""
         started = time.perf_counter()
-        speech, _ = _speech_in(audio)
+        recording = audio.to_rate(SPEECH_RATE)
+        speech, regions = _speech_in(recording)
         if speech is None:
             return Judged(Transcript("", (), final=True), None, audio.duration, time.perf_counter() - started)
-        judged = self._short(speech, hints, expected or None, referee)
+        forgives = partial(referee.forgives, recording, regions) if referee is not None else None
+        judged = self._short(speech, hints, expected or None, forgives)
         return replace(judged, audio_seconds=audio.duration, busy_seconds=time.perf_counter() - started)
 
     def quick(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "QuickReading":
@@ -295,7 +298,9 @@ class WhisperBackend:
         return self._model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hints.hotwords())
 
     def _short(self, speech: Audio, hints: Hints, expected: str | None = None,
-               referee: "HesitationReferee | None" = None) -> "Judged":
+               forgives: Callable[[str, str], bool] | None = None) -> "Judged":
+        """Hear `speech` (the detector's regions, joined) in a window sized to it; with `expected`, also score
+        the line against it. `forgives(expected, reading)` is the hesitation referee, bound to the recording."""
         from faster_whisper.audio import pad_or_trim
 
         model = self._model
@@ -321,11 +326,11 @@ class WhisperBackend:
                 adds = _adds_words(expected, text)
                 if not readings and not adds:
                     fits = [Fit(probabilities(expected), heard, clear_only=True)]
-                ask_referee = adds and not any(f.fits for f in fits) and referee is not None
-                if ask_referee and referee.forgives(speech, expected, text):
+                ask_referee = adds and not any(f.fits for f in fits) and forgives is not None
+                if ask_referee and forgives(expected, text):
                     # PocketSphinx heard a hesitation where the reading has its extra words (speech/hesitation.py).
-                    # The line itself must then fit clearly: the referee is wrong now and then ("call you back"
-                    # taken for "call, uh, back"), and a clear fit is a second, independent guard (measured on the
+                    # The line itself must then fit clearly: the referee is wrong now and then ("the keys are all
+                    # on" taken for "are, uh, on"), and a clear fit is a second, independent guard (measured on the
                     # take corpus: 1 of 264 takes with a short word added fits clearly, 68 at the usual bar).
                     fits.append(Fit(probabilities(expected), heard, clear_only=True))
                 fit = max(fits, key=lambda f: (f.fits, -f.behind)) if fits else None
