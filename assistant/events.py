@@ -188,7 +188,7 @@ class Heard(Event):
 class Verdict(Event):
     type: ClassVar[EventType] = EventType.VERDICT
     line: int
-    result: str  # "ok" or "missed"
+    result: str  # "ok" (word perfect), "slip" (small words only; counts as said) or "missed"
     hearing: str
     expected: str
     heard: str
@@ -209,7 +209,8 @@ class Verdict(Event):
 
     @property
     def ok(self) -> bool:
-        return self.result == "ok"
+        """The line counts as said (word perfect, or a slip)."""
+        return self.result != "missed"
 
 
 @dataclass(frozen=True)

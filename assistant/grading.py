@@ -15,12 +15,13 @@ from rapidfuzz.distance import Levenshtein
 
 from assistant.audio.denoise import clean_speech
 from assistant.audio.pcm import SPEECH_RATE, Audio
-from assistant.linecheck import Strictness, Verdict, check_heard, check_line, normalise_words
+from assistant.linecheck import Strictness, Verdict, check_line, normalise_words
 from assistant.script.model import Line
 from assistant.speech.activity import Region, recording_time, speech_regions
 from assistant.speech.engines import SpeechEngine
-from assistant.speech.hearing import Ear, verdict_of
+from assistant.speech.hearing import Ear
 from assistant.speech.recognizer import Transcript, Word
+from assistant.verdict import judge_reading, judge_strong
 
 #: A little room tone on both sides helps a recognizer settle in and close the last word, as in a real room.
 _PADDING_SECONDS = 0.3
@@ -93,10 +94,10 @@ def grade_line(
 ) -> LineGrade:
     if ear.strong is not None and ear.strong.available():
         judged = ear.strong.judge(audio, line.text, ear.hints())
-        return LineGrade(line_number, line, verdict_of(line.text, judged, strictness, ear.names), ear.strong.name,
-                         audio)
+        verdict = judge_strong(line.text, judged, ear.strong.second_opinion(judged), strictness, ear.names)
+        return LineGrade(line_number, line, verdict, ear.strong.name, audio)
     hearing, heard = hear(ear, audio)
-    verdict = check_heard(line.text, heard.text, heard.alternatives, strictness, ear.names)
+    verdict = judge_reading(line.text, heard.text, heard.alternatives, strictness, ear.names)
     return LineGrade(line_number, line, verdict, hearing, audio)
 
 

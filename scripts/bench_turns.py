@@ -11,6 +11,10 @@ peak memory. Each run is a session in a process of its own, as `callback run` is
 People leave about 200 ms between turns; the targets are p50 <= 250 ms, p95 <= 450 ms.
 With --actor-noise the virtual actor speaks in a room humming and hissing at that level (dBFS). Also
 prints which hearing gave each final verdict, and every line whose final verdict was not "ok".
+With --actor-mistakes the virtual actor gets that share of lines wrong (one content word dropped or swapped):
+prints how many of its mistakes were caught, and the time from the voice's last sample to the spoken
+correction (target p95 <= 1.0 s). --busy keeps one core busy with another process meanwhile, as a laptop
+with a browser open would.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: bool, seed: int,
-            noise: float | None) -> dict:
+            noise: float | None, mistakes: float = 0.0) -> dict:
     started = time.monotonic()
     script = load_script(script_path)
     ear = open_ear(engine_name, names=list(script.roles()))
@@ -62,8 +66,10 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
     history = HistoryRecorder(Store(Path(tempfile.mkdtemp(prefix="callback-turns-")) / "callback.db"),
                               ScriptIdentity.of_file(script_path))
     runtime = build_runtime(ear=ear, speaker=BufferSpeaker(realtime=True), voice=prompter, history=history,
-                            actor=ActorSetup(ScenePart(seed=seed), room=room, realtime=True, seed=seed))
-    rehearsal = Rehearsal(lines, voices, RunOptions(role=role, wait_for_engine=wait_for_engine, on_miss="note",
+                            actor=ActorSetup(part := ScenePart(seed=seed, mistakes=mistakes), room=room,
+                                             realtime=True, seed=seed))
+    on_miss = "prompt" if mistakes else "note"
+    rehearsal = Rehearsal(lines, voices, RunOptions(role=role, wait_for_engine=wait_for_engine, on_miss=on_miss,
                                                     speak_summary=False),
                           names=list(script.roles()), line_numbers=numbers)
     runtime.run(rehearsal).raise_if_failed()
@@ -84,7 +90,24 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
     misses = [(e.expected, e.heard, e.hearing) for e in verdicts if not e.ok]
     cues = runtime.events.of_type(EventType.CUE_START)
     cut = runtime.events.of_type(EventType.CUE_END)
+    first_verdicts = {e.line: e for e in reversed(verdicts) if e.attempt == 1}
+    wrong_lines = [number for number, kind, _ in part.said if kind == "mistake"]
+    planted = len(wrong_lines)
+    caught = sum(number in first_verdicts and not first_verdicts[number].ok for number in wrong_lines)
+    corrections = []
+    for index, event in enumerate(timeline):
+        if event.type is not EventType.ACTOR_SPEECH_END:
+            continue
+        verdict = next((e for e in timeline[index:] if e.type is EventType.VERDICT), None)
+        if verdict is not None and not verdict.ok:
+            spoken = next((e for e in timeline[index:] if e.type is EventType.PROMPT_START
+                           and e.kind == "correction"), None)
+            if spoken is not None:
+                corrections.append(spoken.t - event.t + event.late_by)
     return {
+        "corrections": corrections,
+        "planted": planted,
+        "caught": caught,
         "hearings": [e.hearing for e in verdicts],
         "misses": misses,
         "gaps": gaps,
@@ -115,7 +138,13 @@ def main() -> None:
     parser.add_argument("--script", type=Path, default=None, help="default: the take corpus's two-hander")
     parser.add_argument("--role", default="MAYA")
     parser.add_argument("--runs", type=int, default=1, help="runs per mode, each with another seed")
+    parser.add_argument("--actor-mistakes", type=float, default=0.0, metavar="SHARE",
+                        help="share of lines the virtual actor gets wrong (corrections are then timed)")
+    parser.add_argument("--busy", action="store_true", help="keep one core busy with another process")
     args = parser.parse_args()
+    if args.busy:
+        burner = multiprocessing.get_context("spawn").Process(target=_burn, daemon=True)
+        burner.start()
     if args.script is None:
         args.script = Path(tempfile.mkdtemp(prefix="callback-turns-")) / "scene.txt"
         args.script.write_text(take_corpus.script_text(), encoding="utf-8")
@@ -126,9 +155,14 @@ def main() -> None:
     peaks: list[float] = []
     for label, wait in modes:
         gaps, rtfs, firsts, ok, judged, hearings, misses, writes = [], [], [], 0, 0, [], [], []
-        ahead = cut = 0
+        ahead = cut = planted = caught = 0
+        corrections: list[float] = []
         for seed in range(args.runs):
-            result = one_session(args.engine, args.script, args.role, wait, seed, args.actor_noise)
+            result = one_session(args.engine, args.script, args.role, wait, seed, args.actor_noise,
+                                 args.actor_mistakes)
+            corrections += result["corrections"]
+            planted += result["planted"]
+            caught += result["caught"]
             peaks.append(result["peak_mb"])
             hearings += result["hearings"]
             misses += result["misses"]
@@ -155,7 +189,19 @@ def main() -> None:
               ", ".join(f"{name} {hearings.count(name)}" for name in sorted(set(hearings))))
         for expected, heard, hearing in misses:
             print(f"  not ok: {expected!r} heard {heard!r} ({hearing})")
+        if planted:
+            print(f"the virtual actor's mistakes caught {caught} of {planted}")
+        if corrections:
+            print(f"line's end -> spoken correction: p50 {1000 * percentile(corrections, 0.5):.0f} ms, "
+                  f"p95 {1000 * percentile(corrections, 0.95):.0f} ms, max {1000 * max(corrections):.0f} ms "
+                  f"({len(corrections)} corrections{', one core busy' if args.busy else ''})")
     print(f"\npeak memory (resident) of one session {max(peaks):.0f} MB")
+
+
+def _burn() -> None:
+    """Another process keeping a core busy, for as long as the benchmark runs."""
+    while True:
+        sum(i * i for i in range(100_000))
 
 
 if __name__ == "__main__":

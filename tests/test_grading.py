@@ -113,7 +113,7 @@ def test_a_word_misheard_as_one_unlike_it_is_judged_by_how_clearly_the_line_fits
 def test_an_uh_spelled_as_a_short_word_is_forgiven_and_a_short_word_really_added_is_not(tmp_path):
     """Whisper writes an actor's "uh" as a short word ("call back a tomorrow"), the same kind of word an actor
     may really slip in ("You kept the hall light on"). The first is a right line, the second a miss: which is
-    which is heard on the audio (speech/hesitation.py), not guessed from the word."""
+    which is heard on the audio (speech/referee.py), not guessed from the word."""
     script, takes = take_corpus.build(tmp_path, lines=12, kinds=["fillers", "added_short"], conditions=["quiet"],
                                       every_condition=True)
     lines = load_script(script).lines_of("MAYA")

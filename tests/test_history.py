@@ -109,6 +109,31 @@ def test_a_version_1_database_upgrades_in_place_keeping_everything(tmp_path):
     assert [a.heard for a in Store(path).attempts("MAYA")] == ["I kept the light on for you."]
 
 
+def test_a_version_2_history_keeps_its_attempts_and_then_takes_slips(tmp_path):
+    """Version 3 lets an attempt be a slip: SQLite cannot change a CHECK constraint, so the attempts table is
+    rebuilt; every attempt kept by version 2 must come through it as it was."""
+    path = tmp_path / "callback.db"
+    with sqlite3.connect(path) as old:
+        for step in (1, 2):
+            old.executescript(database.MIGRATIONS[step])
+        old.execute("PRAGMA user_version = 2")
+        old.execute("INSERT INTO sessions (kind, started_at) VALUES ('run', '2026-11-20T07:00:00+00:00')")
+        old.execute("INSERT INTO attempts (session_id, role, line_number, line_text, at, heard, verdict, score, "
+                    "missing) VALUES (1, 'MAYA', 2, 'I kept the light on for you.', '2026-11-20T07:01:00+00:00', "
+                    "'I kept the on for you.', 'missed', 0.8, '[\"light\"]')")
+        with pytest.raises(sqlite3.IntegrityError):  # version 2 knows no slips
+            old.execute("UPDATE attempts SET verdict = 'slip'")
+    record_attempts(path, [("slip", "I kept the light for you.")])
+    kept = Store(path).attempts("MAYA")
+    assert [(a.verdict, a.heard, a.missing) for a in kept] == [
+        ("missed", "I kept the on for you.", ("light",)), ("slip", "I kept the light for you.", ("light",))]
+    assert [a.ok for a in kept] == [False, True] and not kept[1].word_perfect
+    with sqlite3.connect(path) as upgraded:
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION
+        indexes = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"attempts_by_line", "attempts_by_session"} <= indexes
+
+
 def test_a_database_from_a_newer_callback_is_refused_untouched(home):
     path = home / "callback.db"
     with sqlite3.connect(path) as newer:

@@ -226,8 +226,8 @@ def test_stats_table_and_overview_read_like_the_history(tmp_path, scene):
     assert table.returncode == 0, table.stderr
     rows = table.stdout.splitlines()
     assert "MAYA" in rows[0] and "2 of 3 attempts right (67%)" in rows[0]
-    assert rows[1].split()[:3] == ["line", "right", "first"]
-    assert re.match(r"\s*2\s+1 of 2\s+0 of 1\s+new\s+light, kept\s+You kept the light", rows[2]), rows[2]
+    assert rows[1].split()[:5] == ["line", "right", "word", "perfect", "first"]
+    assert re.match(r"\s*2\s+1 of 2\s+1 of 2\s+0 of 1\s+new\s+light, kept\s+You kept the light", rows[2]), rows[2]
     assert "not tried" in rows[-1]
 
     assert overview.returncode == 0, overview.stderr

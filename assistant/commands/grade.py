@@ -79,7 +79,8 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
     for result in results:
         click.echo(describe(result))
     right = sum(r.verdict.ok for r in results)
-    click.echo(f"{right} of {len(results)} lines right")
+    perfect = sum(r.verdict.word_perfect for r in results)
+    click.echo(f"{right} of {len(results)} lines right, {perfect} word perfect")
 
 
 @dataclass
@@ -89,7 +90,8 @@ class Graded:
     results: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"lines": len(self.results), "right": sum(r.verdict.ok for r in self.results)}
+        return {"lines": len(self.results), "right": sum(r.verdict.ok for r in self.results),
+                "word_perfect": sum(r.verdict.word_perfect for r in self.results)}
 
 
 @dataclass
@@ -129,7 +131,7 @@ class GradingSession:
 def describe(result) -> str:
     verdict = result.verdict
     head = f"line {result.line_number}: {verdict.verdict} ({verdict.score:.2f})  {verdict.expected}"
-    if verdict.ok:
+    if verdict.word_perfect:
         return head
     return f"{head}\n    heard: {verdict.heard or '(nothing)'}\n    {verdict.correction()}"
 

@@ -143,13 +143,14 @@ def _headline(history: RoleHistory, ordered) -> str:
 
 
 def _line_table(ordered) -> str:
-    rows = [("line", "right", "first time", "trend", "dropped most", "text")]
+    rows = [("line", "right", "word perfect", "first time", "trend", "dropped most", "text")]
     for s in ordered:
         if s.attempts == 0:
-            rows.append((str(s.line), "-", "-", "not tried", "", _cut(s.text)))
+            rows.append((str(s.line), "-", "-", "-", "not tried", "", _cut(s.text)))
             continue
         dropped = ", ".join(f"{word} ×{times}" if times > 1 else word for word, times in s.dropped[:DROPPED_SHOWN])
-        rows.append((str(s.line), f"{s.right} of {s.attempts}", f"{s.first_time_right} of {s.sessions}",
+        rows.append((str(s.line), f"{s.right} of {s.attempts}", f"{s.word_perfect} of {s.attempts}",
+                     f"{s.first_time_right} of {s.sessions}",
                      s.trend, dropped, _cut(s.text)))
     return _table(rows, right_aligned={0})
 

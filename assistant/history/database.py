@@ -32,7 +32,7 @@ from typing import Any, Iterator
 from assistant.errors import HistoryError
 
 #: Version 1: sessions and checklist_answers (callback 0.1). Version 2: scripts, attempts, and a session's
-#: script, role, outcome and error.
+#: script, role, outcome and error. Version 3: an attempt's verdict may be a "slip" (small words only).
 MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE IF NOT EXISTS sessions (
@@ -85,6 +85,35 @@ MIGRATIONS: dict[int, str] = {
             hearing TEXT NOT NULL DEFAULT '',
             take_path TEXT
         );
+        CREATE INDEX attempts_by_line ON attempts (role, line_text);
+        CREATE INDEX attempts_by_session ON attempts (session_id);
+    """,
+    # SQLite cannot change a CHECK constraint in place: the table is rebuilt, every row kept as it was.
+    3: """
+        CREATE TABLE attempts_with_slips (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            script_id INTEGER REFERENCES scripts (id),
+            role TEXT NOT NULL,
+            line_number INTEGER NOT NULL,
+            line_text TEXT NOT NULL,
+            attempt INTEGER NOT NULL DEFAULT 1,
+            at TEXT NOT NULL,
+            heard TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('ok', 'slip', 'missed')),
+            score REAL NOT NULL,
+            missing TEXT NOT NULL DEFAULT '[]',
+            extra TEXT NOT NULL DEFAULT '[]',
+            substituted TEXT NOT NULL DEFAULT '[]',
+            hearing TEXT NOT NULL DEFAULT '',
+            take_path TEXT
+        );
+        INSERT INTO attempts_with_slips (id, session_id, script_id, role, line_number, line_text, attempt, at, heard,
+                                         verdict, score, missing, extra, substituted, hearing, take_path)
+            SELECT id, session_id, script_id, role, line_number, line_text, attempt, at, heard,
+                   verdict, score, missing, extra, substituted, hearing, take_path FROM attempts;
+        DROP TABLE attempts;
+        ALTER TABLE attempts_with_slips RENAME TO attempts;
         CREATE INDEX attempts_by_line ON attempts (role, line_text);
         CREATE INDEX attempts_by_session ON attempts (session_id);
     """,
@@ -157,6 +186,11 @@ class AttemptRecord:
 
     @property
     def ok(self) -> bool:
+        """The line counted as said: word perfect, or a slip of small words."""
+        return self.verdict != "missed"
+
+    @property
+    def word_perfect(self) -> bool:
         return self.verdict == "ok"
 
 

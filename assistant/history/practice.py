@@ -32,19 +32,20 @@ class LineStats:
     """One line of the role and how its practice has gone.
 
     `per_session` is the share of attempts right in each session that tried the line, oldest first;
-    `dropped` the words the line's missed attempts left out, most often first, as (word, times).
+    `dropped` the words left out of attempts not word perfect, most often first, as (word, times).
     """
 
     line: int  # the role's line number, 1-based, in the script as it is now
     text: str
     attempts: int
-    right: int
+    right: int  # counted as said: word perfect, or with a slip of small words
     first_time_right: int  # sessions in which the first attempt at the line was right
     sessions: int  # sessions that tried the line at least once
     trend: str  # one of TRENDS; see `trend_of`
     per_session: tuple[float, ...]
     dropped: tuple[tuple[str, int], ...]
     last_practised: str | None  # ISO timestamp (UTC) of the latest attempt, None if never tried
+    word_perfect: int = 0  # attempts with every word as written
 
     @property
     def misses(self) -> int:
@@ -61,6 +62,7 @@ class LineStats:
             "text": self.text,
             "attempts": self.attempts,
             "right": self.right,
+            "word_perfect": self.word_perfect,
             "first_time_right": self.first_time_right,
             "sessions": self.sessions,
             "trend": self.trend,
@@ -189,12 +191,13 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
         by_session[attempt.session_id].append(attempt)
     sessions = sorted(by_session, key=order.__getitem__)
     per_session = tuple(sum(a.ok for a in by_session[s]) / len(by_session[s]) for s in sessions)
-    dropped = Counter(word for attempt in attempts if not attempt.ok for word in attempt.missing)
+    dropped = Counter(word for attempt in attempts if not attempt.word_perfect for word in attempt.missing)
     return LineStats(
         line=number,
         text=text,
         attempts=len(attempts),
         right=sum(attempt.ok for attempt in attempts),
+        word_perfect=sum(attempt.word_perfect for attempt in attempts),
         first_time_right=sum(by_session[s][0].ok for s in sessions),
         sessions=len(sessions),
         trend=trend_of(per_session),

@@ -151,10 +151,11 @@ def _weakest_table(report: PracticeReport) -> str:
         rows.append(
             f"<tr><td class=\"number\">{s.line}</td><td>{e(s.text)}</td>"
             f"<td class=\"number\">{s.right} of {s.attempts}</td>"
+            f"<td class=\"number\">{s.word_perfect} of {s.attempts}</td>"
             f"<td class=\"number\">{s.first_time_right} of {_plural(s.sessions, 'session')}</td>"
             f"<td class=\"trend {s.trend}\">{s.trend}</td><td>{e(dropped)}</td></tr>"
         )
-    return ("<table class=\"weakest\"><thead><tr><th>Line</th><th>Text</th><th>Right</th><th>Right first time</th>"
+    return ("<table class=\"weakest\"><thead><tr><th>Line</th><th>Text</th><th>Right</th><th>Word perfect</th><th>Right first time</th>"
             "<th>Trend</th><th>Words dropped</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 

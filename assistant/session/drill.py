@@ -123,8 +123,8 @@ class DrillSession:
                 self.rt.say(line.text, "line")
                 continue
             self.rt.emit(VerdictEvent.of(number, turn.verdict, turn.hearing, 1, heard.audio))
-            if not turn.verdict.ok:
-                self.rt.say(turn.verdict.correction(), "correction")
+            if not turn.verdict.word_perfect:
+                self.rt.say(turn.verdict.correction(), "correction" if not turn.verdict.ok else "slip")
             return Take(number, line.text, heard.audio, heard.words)
 
     def _cue(self, index: int) -> None:

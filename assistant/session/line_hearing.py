@@ -73,7 +73,7 @@ class LineHearing:
     def _early_hearing(self, expected: str):
         """Start the second hearing at a pause, unless the streaming hearing already has the line."""
         def start(audio_so_far, partial: str, speech_seconds: float):
-            if partial and check_line(expected, partial, self.strictness, self.names).ok:
+            if partial and check_line(expected, partial, self.strictness, self.names).word_perfect:
                 return None
             return self.ear.strong.start(audio_so_far, expected, hints_for(self.ear, speech_seconds))
         return start

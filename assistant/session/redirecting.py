@@ -54,7 +54,7 @@ class RedirectionResult:
     after: float | None
     changed: bool | None  # None for a qualitative note
     rating: int | None = None  # the actor's one-to-five, for a qualitative note
-    retake: str | None = None  # the retake's verdict: "ok" or "missed"
+    retake: str | None = None  # the retake's verdict: "ok", "slip" or "missed"
 
     def to_dict(self) -> dict:
         return {"line": self.line, "redirection": self.redirection, "kind": self.kind, "measure": self.measure,
@@ -131,8 +131,8 @@ class Redirector:
         if turn.command is not None:
             return turn.command
         runtime.emit(VerdictEvent.of(before.line, turn.verdict, turn.hearing, attempt, heard.audio))
-        if not turn.verdict.ok:
-            runtime.say(turn.verdict.correction(), "correction")
+        if not turn.verdict.word_perfect:
+            runtime.say(turn.verdict.correction(), "correction" if not turn.verdict.ok else "slip")
         measured_after = _measured_or_none(Take(before.line, before.text, heard.audio, heard.words)) \
             if heard.audio is not None else None
         if note.measurable and measured_before is not None and measured_after is not None:

@@ -76,6 +76,11 @@ class LineRecord:
     def missed(self) -> bool:
         return any(not verdict.ok for verdict in self.verdicts)
 
+    @property
+    def slipped(self) -> bool:
+        """Said with a small slip, and never missed."""
+        return not self.missed and any(verdict.result == "slip" for verdict in self.verdicts)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -85,6 +90,7 @@ class Summary:
     skipped: int
     dropped_words: tuple[tuple[str, int], ...]  # most often dropped first
     stopped_early: bool
+    slips: int = 0  # lines said with a small slip (and not missed)
 
     def to_dict(self) -> dict:
         return {
@@ -94,16 +100,19 @@ class Summary:
             "skipped": self.skipped,
             "dropped_words": [list(pair) for pair in self.dropped_words],
             "stopped_early": self.stopped_early,
+            "slips": self.slips,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Summary":
         return cls(data.get("lines", 0), data.get("right_first_time", 0), data.get("missed", 0),
                    data.get("skipped", 0), tuple(tuple(pair) for pair in data.get("dropped_words", ())),
-                   data.get("stopped_early", False))
+                   data.get("stopped_early", False), data.get("slips", 0))
 
     def sentences(self) -> list[str]:
         said = [f"{self.right_first_time} of {self.lines} lines right first time."]
+        if self.slips:
+            said.append(f"{self.slips} with a small slip.")
         if self.missed:
             said.append(f"{self.missed} missed.")
         if self.skipped:
@@ -167,9 +176,10 @@ def select_exchanges(all_lines: Sequence[Line], role: str, chosen: Sequence[int]
 
 
 def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
-    # Only slips that cost a line count: a forgiven "the" in a line judged right is not worth mentioning.
+    # Every word left out of a line not said word for word: a slip's "for" is worth practising too.
     dropped = Counter(
-        word for record in records for verdict in record.verdicts if not verdict.ok for word in verdict.missing
+        word for record in records for verdict in record.verdicts if not verdict.word_perfect
+        for word in verdict.missing
     )
     heard = [record for record in records if record.verdicts or record.skipped]
     return Summary(
@@ -179,6 +189,7 @@ def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
         skipped=sum(record.skipped for record in heard),
         dropped_words=tuple(dropped.most_common(5)),
         stopped_early=stopped_early,
+        slips=sum(record.slipped for record in heard),
     )
 
 
@@ -212,6 +223,7 @@ class Rehearsal:
         self._takes: dict[int, Take] = {}  # each line's last right take, to hear whether the next one is new
         self._ahead: _AheadCue | None = None  # the next cue, started before the line's verdict was in
         self._note_due = False  # a random note follows this line if it is right (drawn before it is heard)
+        self._after_cue: str | None = None  # a slip to tell once the cue playing ahead has finished
 
     # -- the session ----------------------------------------------------------------------------------
 
@@ -271,6 +283,9 @@ class Rehearsal:
         if ahead is not None and ahead.index == index:
             ahead.playback.wait()
             self.rt.emit(CueEnd(line.speaker))
+            note, self._after_cue = self._after_cue, None
+            if note:
+                self.rt.say(note, "slip")
             return
         if ahead is not None:
             self._cut(ahead)
@@ -310,6 +325,7 @@ class Rehearsal:
             self._cut(ahead)
 
     def _cut(self, ahead: "_AheadCue") -> None:
+        self._after_cue = None  # what cut the cue is more pressing than a small slip
         ahead.playback.stop()
         self.rt.emit(CueEnd(ahead.speaker, cut=True))
 
@@ -347,6 +363,8 @@ class Rehearsal:
             # The attempt is committed to the history by this event, before anything else is said or played.
             self.rt.emit(VerdictEvent.of(number, verdict, turn.hearing, attempts, heard.audio))
             if verdict.ok:
+                if verdict.result == "slip" and self.options.on_miss != "note":
+                    self._tell_slip(verdict.correction())
                 take = Take(number, line.text, heard.audio, heard.words) if heard.audio is not None else None
                 self._after_right_line(take, attempts)
                 return index + 1
@@ -356,6 +374,13 @@ class Rehearsal:
             self.rt.say(verdict.correction(), "correction")
             if self.options.on_miss == "prompt" or attempts >= self.options.max_attempts:
                 return index + 1
+
+    def _tell_slip(self, note: str) -> None:
+        """A slip is told briefly, after the cue that is already playing, never over it; at once if none is."""
+        if self._ahead is not None:
+            self._after_cue = note
+        else:
+            self.rt.say(note, "slip")
 
     def _after_right_line(self, take: Take | None, attempts: int) -> None:
         """A right line may draw a random note (--redirect-rate); delivered again without one, it is checked

@@ -16,14 +16,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import partial
 from typing import Callable, Sequence
 
 from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
 from assistant.speech.engines import SpeechEngine, load_engine
 from assistant.speech.recognizer import Transcript
-from assistant.speech.hesitation import HesitationReferee
+from assistant.speech.referee import Hearing, Referee
 from assistant.speech.whisper_engine import Hints, Judged, QuickReading, WhisperBackend
 from assistant.speech.whisper_models import WhisperFiles, choose_whisper, describe
 
@@ -37,7 +36,7 @@ class StrongHearing:
         self._on_notice = on_notice
         self._loaded: Future[WhisperBackend] = Future()
         self._failed_told = False
-        self.referee = HesitationReferee()
+        self.referee = Referee()
         # Not a daemon: a process that ends while CTranslate2 is still building the model (a grade of a silent
         # take, say) was killed mid-construction ("terminate called without an active exception", SIGABRT).
         # Exit waits for the load instead, about a second at most.
@@ -72,12 +71,16 @@ class StrongHearing:
         return self.wait().transcribe(audio, hints)
 
     def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> Judged:
-        return self.wait().judge(audio, expected, hints, self.referee)
+        return self.wait().judge(audio, expected, hints)
+
+    def second_opinion(self, judged: Judged) -> Hearing | None:
+        """The referee's questions about the recording `judged` was made on (assistant/verdict.py)."""
+        return self.referee.on(judged.recording, judged.regions) if judged.recording is not None else None
 
     def start(self, audio_so_far: Callable[[], Audio], expected: str, hints: Hints = Hints()) -> "SecondHearing":
         """Read the audio quickly in the background (the live loop starts this at a pause); the full reading
         follows when asked for (SecondHearing.go_on)."""
-        return SecondHearing(self.wait(), audio_so_far, expected, hints, self.referee)
+        return SecondHearing(self.wait(), audio_so_far, expected, hints)
 
 
 class SecondHearing:
@@ -96,14 +99,13 @@ class SecondHearing:
     """
 
     def __init__(self, backend: WhisperBackend, audio_so_far: Callable[[], Audio], expected: str,
-                 hints: Hints, referee: HesitationReferee | None = None) -> None:
+                 hints: Hints) -> None:
         self.ending: Future[QuickReading] = Future()
         self.verdict: Future[Judged] = Future()
         self._backend = backend
         self._audio_so_far = audio_so_far
         self._expected = expected
         self._hints = hints
-        self._referee = referee
         self._asked = False
         backend.submit(self._run, self.ending, backend.quick)
 
@@ -111,7 +113,7 @@ class SecondHearing:
         """Start the full reading (once; nothing if it was abandoned)."""
         if not self._asked:
             self._asked = True
-            self._backend.submit(self._run, self.verdict, partial(self._backend.judge, referee=self._referee))
+            self._backend.submit(self._run, self.verdict, self._backend.judge)
 
     def abandon(self) -> None:
         # Only what has not started can be cancelled; a reading already running finishes unused.
@@ -177,18 +179,4 @@ def open_ear(
     return Ear(live, StrongHearing(files, on_notice), names)
 
 
-def verdict_of(expected: str, judged: Judged, strictness="default", names: Sequence[str] = ()):
-    """The line check on what the strong hearing heard; a line that fits the audio (whisper_engine.Fit)
-    counts as said even where the free reading slipped, as the streaming engine's n-best list does."""
-    from dataclasses import replace
-
-    from assistant.linecheck import check_heard
-
-    heard = judged.transcript.text
-    fits = judged.fit is not None and judged.fit.fits
-    readings = (expected,) if fits else ()
-    verdict = check_heard(expected, heard, readings, strictness, names)
-    return replace(verdict, heard=heard) if verdict.heard != heard else verdict
-
-
-__all__ = ["Ear", "StrongHearing", "SecondHearing", "open_ear", "verdict_of", "Hints"]
+__all__ = ["Ear", "StrongHearing", "SecondHearing", "open_ear", "Hints"]

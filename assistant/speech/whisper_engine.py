@@ -27,8 +27,9 @@ Why it is used the way it is. Measured on this project's 2-core machines with ti
   alignment pass faster-whisper uses for word times), next to what it gives its own transcript. On 48
   takes in -40 dBFS hum and hiss, every right take's tokens all had probability >= 0.011 and a mean
   log-probability within 0.42 of Whisper's own reading; every dropped, swapped or paraphrased one had a
-  token under 0.001 and was 0.79 or more behind. This is the strong hearing's version of the streaming
-  engine's n-best list: what the recognizer nearly heard, never a hint of what to hear.
+  token under 0.001 and was 0.79 or more behind. But the fit is the language model's as much as the
+  audio's: a predictable word left out ("and you it" for "and you know it") still fits. So the fit is one
+  witness, never the judge: assistant/verdict.py puts a word back only when PocketSphinx hears it too.
 * Short answers and commands get a prompt listing the words that are expected at that moment ("line, again,
   skip, ..."): without it a lone "pause" is "Pies." and "skip" "Skipper."; the words of a real sentence still
   come through (measured on 20 ordinary sentences: none turned into a command).
@@ -41,7 +42,7 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Callable, Sequence
 
@@ -51,7 +52,7 @@ from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.errors import CallbackError
 from assistant.linecheck.lexicon import FILLERS
 from assistant.speech.activity import only_speech, recording_time, speech_regions
-from assistant.speech.hesitation import MOST_LETTERS, MOST_WORDS, HesitationReferee
+from assistant.speech.referee import MOST_LETTERS, MOST_WORDS
 from assistant.speech.recognizer import Transcript, Word
 from assistant.speech.toolkit import Vocabulary, WholeSamples
 from assistant.speech.whisper_models import WhisperFiles, describe, full_problem
@@ -94,11 +95,14 @@ END_FIT = 0.3
 
 @dataclass(frozen=True)
 class Fit:
-    """Whisper's probability for each token of the expected line, and of its own reading, given the audio."""
+    """Whisper's probability for each token of the expected line, and of its own reading, given the audio.
+
+    Evidence that the audio could be the line, never that a word was said: a predictable word the audio does
+    not hold ("know" in "and you know it" said as "and you it") still gets a high probability from the
+    model's sense of language. So a fit never forgives a word on its own (assistant/verdict.py)."""
 
     expected: np.ndarray
     heard: np.ndarray
-    clear_only: bool = False  # the reading did not look like a slip of hearing: only a clear fit counts
 
     @property
     def least(self) -> float:
@@ -112,21 +116,30 @@ class Fit:
 
     @property
     def fits(self) -> bool:
-        if self.clear_only:
-            return self.least >= CLEAR_FIT_MIN_PROBABILITY and self.behind <= CLEAR_FIT_MARGIN
         return self.least >= FIT_MIN_PROBABILITY and self.behind <= FIT_MARGIN
+
+    @property
+    def fits_clearly(self) -> bool:
+        return self.least >= CLEAR_FIT_MIN_PROBABILITY and self.behind <= CLEAR_FIT_MARGIN
 
     def to_dict(self) -> dict:
         return {"least": round(self.least, 4), "behind": round(self.behind, 3), "fits": self.fits,
-                **({"clear_only": True} if self.clear_only else {})}
+                "fits_clearly": self.fits_clearly}
 
 
 @dataclass(frozen=True)
 class Judged:
+    """What the strong hearing found in one delivery: its free reading, and how well the line (as written, and
+    with an "uh" where the reading has short words of its own) fits the same audio. The recording and where
+    its speech is go along, for a second hearing to be asked about single words (assistant/verdict.py)."""
+
     transcript: Transcript
-    fit: Fit | None  # None when nothing was heard or no line was given
+    fit: Fit | None = None  # the line as written; None when nothing was heard or no line was given
+    hesitant_fits: tuple[Fit, ...] = ()  # the line with "uh" at the reading's short extra words
     audio_seconds: float = 0.0  # what it heard
     busy_seconds: float = 0.0  # and how long hearing it took
+    recording: Audio | None = field(default=None, compare=False, repr=False)  # 16 kHz
+    regions: tuple = field(default=(), compare=False, repr=False)  # the speech detector's, in `recording`
 
     @property
     def text(self) -> str:
@@ -232,18 +245,18 @@ class WhisperBackend:
         ]
         return Transcript(" ".join(w.text for w in found), tuple(found), final=True)
 
-    def judge(self, audio: Audio, expected: str, hints: Hints = Hints(),
-              referee: "HesitationReferee | None" = None) -> "Judged":
-        """Hear `audio` freely, then score `expected` against it (see the module docstring); `referee` is asked
-        whether words the reading has beyond the line's were an actor's "uh"."""
+    def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "Judged":
+        """Hear `audio` freely, then score `expected` against it (see the module docstring). The verdict is
+        assistant/verdict.py's: this only gathers Whisper's evidence."""
         started = time.perf_counter()
         recording = audio.to_rate(SPEECH_RATE)
         speech, regions = _speech_in(recording)
         if speech is None:
-            return Judged(Transcript("", (), final=True), None, audio.duration, time.perf_counter() - started)
-        forgives = partial(referee.forgives, recording, regions) if referee is not None else None
-        judged = self._short(speech, hints, expected or None, forgives)
-        return replace(judged, audio_seconds=audio.duration, busy_seconds=time.perf_counter() - started)
+            return Judged(Transcript("", (), final=True), None, (), audio.duration, time.perf_counter() - started,
+                          recording, ())
+        judged = self._short(speech, hints, expected or None)
+        return replace(judged, audio_seconds=audio.duration, busy_seconds=time.perf_counter() - started,
+                       recording=recording, regions=tuple(regions))
 
     def quick(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "QuickReading":
         """A fast reading, to tell whether the actor has reached the line's end (not to judge the line).
@@ -297,10 +310,9 @@ class WhisperBackend:
         previous = tokenizer.encode(" " + hints.prompt()) if hints.prompt() else []
         return self._model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hints.hotwords())
 
-    def _short(self, speech: Audio, hints: Hints, expected: str | None = None,
-               forgives: Callable[[str, str], bool] | None = None) -> "Judged":
+    def _short(self, speech: Audio, hints: Hints, expected: str | None = None) -> "Judged":
         """Hear `speech` (the detector's regions, joined) in a window sized to it; with `expected`, also score
-        the line against it. `forgives(expected, reading)` is the hesitation referee, bound to the recording."""
+        the line against it: as written, and with an "uh" wherever the reading has short words of its own."""
         from faster_whisper.audio import pad_or_trim
 
         model = self._model
@@ -317,28 +329,17 @@ class WhisperBackend:
             )[0]
             tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
             text = _without_repeats(tokenizer.decode(tokens).strip())
-            fit = None
-            if expected is not None and text:
-                probabilities = lambda line: self._token_probabilities(encoded, tokenizer, line, min(frames, window))
-                heard = probabilities(text)
-                readings = _with_hesitations(expected, text)
-                fits = [Fit(probabilities(line), heard) for line in readings]
-                adds = _adds_words(expected, text)
-                if not readings and not adds:
-                    fits = [Fit(probabilities(expected), heard, clear_only=True)]
-                ask_referee = adds and not any(f.fits for f in fits) and forgives is not None
-                if ask_referee and forgives(expected, text):
-                    # PocketSphinx heard a hesitation where the reading has its extra words (speech/hesitation.py).
-                    # The line itself must then fit clearly: the referee is wrong now and then ("the keys are all
-                    # on" taken for "are, uh, on"), and a clear fit is a second, independent guard (measured on the
-                    # take corpus: 1 of 264 takes with a short word added fits clearly, 68 at the usual bar).
-                    fits.append(Fit(probabilities(expected), heard, clear_only=True))
-                fit = max(fits, key=lambda f: (f.fits, -f.behind)) if fits else None
-        return Judged(Transcript(text, (), final=True), fit)
+            if expected is None or not text:
+                return Judged(Transcript(text, (), final=True))
+            probabilities = lambda line: self._token_probabilities(encoded, tokenizer, line, min(frames, window))
+            heard = probabilities(text)
+            hesitant = [line for line in with_hesitations(expected, text) if line != expected]
+            return Judged(Transcript(text, (), final=True), Fit(probabilities(expected), heard),
+                          tuple(Fit(probabilities(line), heard) for line in hesitant))
 
     def _token_probabilities(self, encoded, tokenizer, text: str, frames: int) -> np.ndarray:
         # The end of text cannot be scored this way (the alignment gives it probability 0), so a line the actor
-        # carried on past is caught by _with_hesitations instead: the reading has words the line lacks.
+        # carried on past is caught by the line check instead: the reading has words the line lacks.
         tokens = tokenizer.encode(" " + text.strip())
         aligned = self._model.model.align(encoded, tokenizer.sot_sequence, [tokens], frames)[0]
         return np.asarray(aligned.text_token_probs, dtype=np.float64)
@@ -356,17 +357,14 @@ class WhisperBackend:
         return self._worker.submit(work, *arguments)
 
 
-def _with_hesitations(expected: str, heard: str) -> list[str]:
-    """The readings of the line to score: as written, or with "uh" wherever the reading has a word of its own.
+def with_hesitations(expected: str, heard: str) -> list[str]:
+    """The line with "uh" wherever the reading has short words of its own, to be scored against the audio.
 
     An actor's "uh" is not an error (the line check forgives fillers), but Whisper writes it as a short word
     ("the off man" for "the, uh, man"; "have enough slept" for "haven't, uh, slept"), and the written line,
-    with nothing there, then fits the audio badly. Where the reading has words the line lacks, only these
-    variants are scored, never the plain line, and only when each such word is short enough to be a misheard
-    hesitation: "You kept the light on tonight for me" must not fit "You kept the light on for me", and a
-    real added word ("really") is never taken for an "uh" (measured: in a reverberant room it was).
-    [] when there is nothing the line can fairly be scored as in these ways (the caller may then ask the plain
-    line for a clear fit: CLEAR_FIT_MIN_PROBABILITY).
+    with nothing there, then fits the audio badly. Only words short enough to be a misheard hesitation are
+    taken so: a real added word ("really") is never taken for an "uh" (measured: in a reverberant room it
+    was). [] when the reading has no such words, or has a longer one.
     """
     from difflib import SequenceMatcher
 
@@ -377,8 +375,6 @@ def _with_hesitations(expected: str, heard: str) -> list[str]:
     after: list[str] = []  # or after them
     changed = False
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "replace" and not _could_be_misheard(got[b0:b1], said[a0:a1]):
-            return []
         surplus = (b1 - b0) - (a1 - a0)
         if tag in ("insert", "replace") and surplus > 0:
             extra = got[b0:b1] if tag == "insert" else sorted(got[b0:b1], key=lambda w: len(_bare(w)))[:surplus]
@@ -392,34 +388,8 @@ def _with_hesitations(expected: str, heard: str) -> list[str]:
             before += said[a0:a1]
             after += said[a0:a1]
     if not changed:
-        return [expected]
+        return []
     return list(dict.fromkeys([" ".join(before), " ".join(after)]))
-
-
-def _adds_words(expected: str, heard: str) -> bool:
-    """Whether the reading has, anywhere, more words than the line has there."""
-    from difflib import SequenceMatcher
-
-    matcher = SequenceMatcher(a=[_bare(w) for w in expected.split()], b=[_bare(w) for w in heard.split()],
-                              autojunk=False)
-    return any(b1 - b0 > a1 - a0 for _, a0, a1, b0, b1 in matcher.get_opcodes())
-
-
-def _could_be_misheard(heard: list[str], expected: list[str]) -> bool:
-    """Whether the reading's words in place of the line's could be Whisper mishearing them: each content word
-    it wrote there resembles one of the line's (measured: "miss"/"missed" 0.93, "left"/"slept" 0.78 in
-    Jaro-Winkler), or is short enough to be a hesitation. "really depicts" for "to fix" is not: it let a
-    take with an added "really" fit the line in a reverberant room."""
-    import jellyfish
-
-    from assistant.linecheck.lexicon import FUNCTION_WORDS
-
-    for word in map(_bare, heard):
-        if word in FUNCTION_WORDS or word in FILLERS or len(word) <= MOST_LETTERS - 1:
-            continue
-        if max((jellyfish.jaro_winkler_similarity(word, _bare(e)) for e in expected), default=0.0) < 0.7:
-            return False
-    return True
 
 
 def _without_repeats(text: str) -> str:
