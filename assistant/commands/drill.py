@@ -76,7 +76,7 @@ def drill(script_path, role, line_number, rounds, kinds, as_json, actor_stubborn
     history = open_history(settings, script_path, getattr(script, "title", None))
     voices, prompter = cast_voices(script.lines, role, settings["rate"])
     part = ScenePart(seed=settings["seed"], stubborn=actor_stubborn)
-    runtime = open_runtime(settings, part, names=list(script.roles()), history=history,
+    runtime = open_runtime(settings, part, names=list(script.roles()), script=script, history=history,
                            printer=None if as_json else TerminalPrinter(click.echo), voice=prompter)
     session = DrillSession(script.lines, role, order, voices, notes,
                            DrillOptions(rounds, settings["strictness"], Timing(start_timeout=timeout),

@@ -55,7 +55,7 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
             stream.subscribe(recorder)  # first: a line is committed before anyone else hears of it
         if events_path is not None:
             stream.subscribe(EventFile(events_path))
-        ear = open_hearing(engine, model, list(script.roles()), purpose="grading")
+        ear = open_hearing(engine, model, list(script.roles()), purpose="grading", script=script)
         grading = GradingSession(stream, str(Path(script_path).resolve()), lines[0].speaker)
         ran = run_session(stream, grading, lambda: grading.grade(ear, audio, lines, line_number, strictness),
                           str(recorder.store.path) if recorder is not None else None)

@@ -60,12 +60,17 @@ def open_engine(engine: str, model: str | None):
     return load_engine(engine, model, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
 
 
-def open_hearing(engine: str, model: str | None, names=(), purpose: str = "live"):
-    """The ear a session hears with: the live engine loaded, the second hearing loading in the background."""
+def open_hearing(engine: str, model: str | None, names=(), purpose: str = "live", script=None):
+    """The ear a session hears with: the live engine loaded, the second hearing loading in the background.
+    With the script, its proper nouns and rare words are hints to the strong hearing (script/vocabulary.py)."""
+    from assistant.script.vocabulary import hint_words
     from assistant.speech.hearing import open_ear
 
-    return open_ear(engine, model, names, purpose,
-                    on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+    ear = open_ear(engine, model, names, purpose,
+                   on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+    if script is not None:
+        ear.script_words = hint_words(script)
+    return ear
 
 
 def load_role(script_path: str, role: str):
@@ -109,7 +114,7 @@ def actor_noise_option(command):
     )(command)
 
 
-def open_runtime(settings, part, *, names=(), history=None, printer=None, voice=None):
+def open_runtime(settings, part, *, names=(), history=None, printer=None, voice=None, script=None):
     """The session runtime for a CLI command, opened in the order things fail cheapest first: the event log
     file, the speaker and microphone, then the engine (seconds to load). The history is opened by the caller
     before this, so an unwritable data folder is said before anything else is tried."""
@@ -133,7 +138,7 @@ def open_runtime(settings, part, *, names=(), history=None, printer=None, voice=
             from assistant.audio.devices import SoundDeviceMicrophone
 
             microphone = SoundDeviceMicrophone(settings["input_device"])
-        ear = open_hearing(settings["engine"], settings["model"], names)
+        ear = open_hearing(settings["engine"], settings["model"], names, script=script)
     except BaseException:
         if log is not None:
             log.close()

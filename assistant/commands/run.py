@@ -142,8 +142,8 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
     # The history first: a data folder that cannot be written is said before anything is loaded or played.
     history = open_history(settings, script_path, getattr(script, "title", None), settings["save_takes"])
     voices, prompter = cast_voices(lines, role, settings["rate"], settings["natural_cues"])
-    runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), history=history,
-                           printer=TerminalPrinter(click.echo), voice=prompter)
+    runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), script=script,
+                           history=history, printer=TerminalPrinter(click.echo), voice=prompter)
     options = RunOptions(
         role=role,
         on_miss=settings["on_miss"],

@@ -135,7 +135,8 @@ class Ear:
 
     live: SpeechEngine
     strong: StrongHearing | None = None
-    names: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # the characters: hotwords, and forgiven when misheard as like-sounding words
+    script_words: tuple[str, ...] = ()  # script/vocabulary.py: hotwords only, never forgiven
 
     @property
     def description(self) -> str:
@@ -144,7 +145,7 @@ class Ear:
         return f"{self.live.description}; second hearing {describe(self.strong.files)}"
 
     def hints(self, expected_words: Sequence[str] = ()) -> Hints:
-        return Hints(self.names, tuple(expected_words))
+        return Hints(self.names, tuple(expected_words), self.script_words)
 
 
 def open_ear(

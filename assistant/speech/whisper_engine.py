@@ -79,6 +79,11 @@ FIT_MARGIN = 0.6
 #: ("really" in a nine-word line fitted at 0.31, 0.14 behind).
 CLEAR_FIT_MIN_PROBABILITY = 0.05
 CLEAR_FIT_MARGIN = 0.3
+#: A word of the script that Whisper's tokenizer cuts into this many pieces or more is one it has seen too
+#: seldom to write unprompted ("Whittemore": " Wh", "itt", "emore"); common words are one or two pieces.
+RARE_TOKENS = 3
+#: At most this many hotwords: they share the prompt's 223 tokens with the expected words.
+HOTWORDS_MOST = 40
 #: The quick reading (WhisperBackend.quick): room in its window after the speech (frames of 10 ms), and how
 #: many tokens it may write: the line's own count, half as many again for "um"s and slips, and a few more.
 QUICK_ROOM_FRAMES = 100
@@ -165,10 +170,20 @@ class Hints:
 
     names: tuple[str, ...] = ()  # the script's character names, as hotwords
     expected_words: tuple[str, ...] = ()  # a small vocabulary awaited now (commands, answers), as a prompt
+    # The script's proper nouns (capitalised) and its other words (lower case), from script/vocabulary.py:
+    # the proper nouns and the rare words among the rest (RARE_TOKENS) are hotwords too.
+    script_words: tuple[str, ...] = ()
 
-    def hotwords(self) -> str | None:
-        names = [name.title() for name in self.names if name.strip()]
-        return ", ".join(names) if names else None
+    def hotwords(self, pieces: Callable[[str], int] = lambda word: 0) -> str | None:
+        """Names first, then proper nouns, then words the tokenizer cuts into RARE_TOKENS pieces or more
+        (`pieces` counts them), HOTWORDS_MOST in all."""
+        chosen = dict.fromkeys(name.title() for name in self.names if name.strip())
+        for word in self.script_words:
+            if len(chosen) >= HOTWORDS_MOST:
+                break
+            if word[:1].isupper() or pieces(word) >= RARE_TOKENS:
+                chosen.setdefault(word, None)
+        return ", ".join(chosen) if chosen else None
 
     def prompt(self) -> str | None:
         return ", ".join(self.expected_words) + "." if self.expected_words else None
@@ -230,7 +245,7 @@ class WhisperBackend:
                 without_timestamps=not words,
                 word_timestamps=words,
                 vad_filter=False,
-                hotwords=hints.hotwords(),
+                hotwords=hints.hotwords(lambda word: len(self._tokenizer().encode(" " + word))),
                 initial_prompt=hints.prompt(),
             )
             segments = list(segments)
@@ -308,7 +323,8 @@ class WhisperBackend:
 
     def _prompt(self, tokenizer, hints: Hints) -> list[int]:
         previous = tokenizer.encode(" " + hints.prompt()) if hints.prompt() else []
-        return self._model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hints.hotwords())
+        return self._model.get_prompt(tokenizer, previous, without_timestamps=True,
+                                      hotwords=hints.hotwords(lambda word: len(tokenizer.encode(" " + word))))
 
     def _short(self, speech: Audio, hints: Hints, expected: str | None = None) -> "Judged":
         """Hear `speech` (the detector's regions, joined) in a window sized to it; with `expected`, also score
