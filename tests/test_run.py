@@ -124,6 +124,24 @@ def test_the_next_cue_starts_as_a_right_line_ends_and_a_miss_cuts_it(engine, act
     assert cues_played_through(events) == theo[:4]
 
 
+def test_a_slip_is_told_after_the_cue_that_follows_it_never_over_it(engine, actor_voice, voices):
+    """"for" left out of line 2 is a slip: the line counts, the cue after it plays to its end, and then the
+    actor hears what the line says."""
+    events, summary, script = rehearse(engine, actor_voice, voices, Scripted({2: ["You kept the light on me."]}),
+                                       end=3)
+    timeline = [e for e in events.events if e.type in ("cue_start", "cue_end", "verdict", "prompt_start")]
+    theo = [line.text for line in script.lines if line.speaker == "THEO"]
+    verdict = next(v for v in events.of_type("verdict") if v.line == 2)
+    assert verdict.result == "slip" and verdict.missing == ("for",), verdict
+    at = timeline.index(verdict)
+    started, ended, note = timeline[at - 1], timeline[at + 1], timeline[at + 2]
+    assert started.type == "cue_start" and started.ahead and started.text == theo[2]
+    assert ended.type == "cue_end" and not ended.cut
+    assert note.type == "prompt_start" and note.kind == "slip" and "the line is 'on for me'" in note.text
+    assert summary.slips == 1 and summary.missed == 0 and summary.right_first_time == 3
+    assert "1 with a small slip." in summary.sentences()
+
+
 def test_commands_line_skip_and_stop(engine, actor_voice, voices):
     # The longer forms: PocketSphinx hears a bare "skip" or "stop" in this voice as "to get" and "static".
     part = Scripted({1: ["Line."], 2: ["Next line."], 4: ["Stop please."]})
