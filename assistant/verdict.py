@@ -131,7 +131,12 @@ def word_held(spot: Spot, judged: Judged, hearing: Hearing | None) -> bool:
         return False
     if not (judged.fit.fits if could_be_misheard(spot) else judged.fit.fits_clearly):
         return False
-    return hearing.holds(spot) or (judged.fit.fits_clearly and hearing.sounds_alike(spot))
+    if hearing.holds(spot):
+        return True
+    # Small words a phone apart ("in" / "on", "a" / "the") are where an actor's slip hides: only PocketSphinx
+    # may put those back.
+    content = any(word not in FUNCTION_WORDS for word in spot.line + spot.heard)
+    return content and judged.fit.fits_clearly and hearing.sounds_alike(spot)
 
 
 def hesitation(spot: Spot, judged: Judged, hearing: Hearing | None) -> bool:
