@@ -21,7 +21,7 @@ one function word added (a dropped function word).
     python scripts/human_takes.py --check DIR                     # what Whisper tiny.en hears in each
 
 Without --all only the small set kept in tests/data/human is written (16 lines and 3 telephone copies,
-about 1 MB); with --all every confirmed line of the three sources, with a telephone copy of each.
+1.3 MB); with --all every confirmed line of the three sources, with a telephone copy of each.
 """
 
 from __future__ import annotations
