@@ -41,9 +41,10 @@ def test_the_recordings_are_the_small_set_described():
     assert all(r.swapped != r.transcript and r.added != r.transcript for r in RECORDINGS)
 
 
-# FINDING (grading code of commit 952c50a): Whisper tiny.en hears the sonnet reader's "gaudy spring" as "Godi's
-# Spring", and the line does not fit clearly enough to forgive it (score 0.81): a right line from a real person
-# judged missed. Every other right line is ok, homophones included ("air" for "heir", "dew" and "do" for "due").
+# FINDING (grading code of commit 952c50a): the grading's hearing writes the sonnet reader's "gaudy spring" as
+# "Godi's Spring" (plain Whisper tiny.en, beam 5, hears it right: human_takes.py --check), and the line does not
+# fit clearly enough to forgive it (score 0.81): a right line from a real person judged missed. Every other
+# right line is ok, homophones included ("air" for "heir", "dew" and "do" for "due").
 # Strict: when the grading hears it, this xfail fails, and the entry goes.
 MISSED_BUT_RIGHT = {
     "sonnet-11.flac": "Whisper tiny.en hears 'gaudy spring' as 'Godi's Spring' and the line's fit fails (0.81)",
