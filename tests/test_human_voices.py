@@ -3,7 +3,8 @@
 The verdict was tuned on two synthetic voices. These are three people, cut into script-length lines: John F.
 Kennedy outdoors over a crowd, and two LibriVox volunteers (a man reading Austen, a woman reading a sonnet),
 three lines again over a simulated telephone line. Each is graded in-process, as `callback grade` does,
-against its own words (must be ok) and against the same line with one content word changed (must be missed).
+against its own words (must be ok) and against the same line with one content word changed (must be missed):
+38 gradings on one ear, 18 s on the 2-core machine when it is otherwise idle (110 s while other jobs kept it busy).
 """
 
 from __future__ import annotations
