@@ -513,8 +513,9 @@ def human_takes_into(out_dir: Path, people: list[str], kinds: list[str] | None, 
 
     from assistant.linecheck.lexicon import FUNCTION_WORDS
 
-    recordings = [r for folder in [HUMAN_DIR, *folders] for r in load(folder)
-                  if "human" in people or r.voice in people]
+    every = [r for folder in [HUMAN_DIR, *folders] for r in load(folder) if "human" in people or r.voice in people]
+    # A larger set (human_takes.py DIR --all) holds the small one's files again: each file name once.
+    recordings = [r for i, r in enumerate(every) if r.file.name not in {o.file.name for o in every[:i]}]
     phoned = {(r.speaker, r.transcript) for r in recordings if r.condition == "phone"}
     lines = role_lines(extra)
     wanted = [kind for kind in HUMAN_KINDS if not kinds or kind in kinds] or list(HUMAN_KINDS)
