@@ -291,3 +291,53 @@ def test_to_dict_is_json_ready():
 def test_normalise_words():
     assert normalise_words("Beer\u2019s ready \u2014 it\u2019s 42!") == ["beer", "is", "ready", "it", "is", "forty", "two"]
     assert normalise_words("Call-back, Mr. Smith...") == ["call", "back", "mister", "smith"]
+
+
+# -- numbers said as people say them -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("My zip is 10001.", "my zip is one zero zero zero one"),
+    ("My zip is 10001.", "my zip is ten thousand and one"),
+    ("My zip is 10001.", "my zip is one oh oh oh one"),
+    ("Call 555-0123.", "call five five five oh one two three"),
+    ("Call 555 0123.", "call five five five zero one two three"),
+    ("one zero zero zero one nine oh two one zero", "10001 90210"),
+    ("one zero zero zero one nine oh two", "10001 902"),
+    ("Dial nine one one.", "dial 911"),
+    ("It was 1985.", "it was nineteen eighty-five"),
+    ("It was 2005.", "it was twenty oh five"),
+    ("It was 2005.", "it was two thousand and five"),
+    ("At 9:30.", "at half past nine"),
+    ("At 9:30.", "at nine thirty"),
+    ("At 9:15.", "at quarter past nine"),
+    ("At 9:45.", "at quarter to ten"),
+    ("At 9:05.", "at five past nine"),
+    ("At 9:05.", "at nine oh five"),
+    ("At 10:00.", "at ten o'clock"),
+    ("Meet me at twelve fifteen.", "meet me at 12:15"),
+    ("The 4th of July.", "the fourth of july"),
+    ("He came 21st.", "he came twenty-first"),
+    ("It costs $1,000.", "it costs a thousand dollars"),
+    ("A hundred times.", "100 times"),
+])
+def test_a_number_is_right_however_it_is_said_or_written(written, spoken):
+    assert said(written, spoken).result == "ok", (written, spoken)
+    assert said(spoken, written).result == "ok", (spoken, written)
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("Call 555-0123.", "call five five five oh one two"),  # a digit dropped
+    ("My zip is 10001.", "my zip is one zero zero one"),
+    ("It was 1985.", "it was nineteen eighty six"),
+    ("At 9:30.", "at half past ten"),
+    ("At 9:45.", "at quarter past nine"),
+    ("Room nine.", "room five"),
+])
+def test_a_wrong_number_is_still_wrong(written, spoken):
+    assert said(written, spoken).result == "missed", (written, spoken)
+
+
+def test_oh_is_zero_only_among_digits():
+    assert said("Oh, no.", "zero no").result == "missed"
+    assert said("Oh, five minutes.", "oh five minutes").result == "ok"

@@ -105,3 +105,9 @@ def test_grade_prints_a_slip_and_what_was_heard(voices, tmp_path, monkeypatch):
                            capture_output=True, text=True, timeout=60)
     line = json.loads(stats.stdout)[0]
     assert (line["right"], line["word_perfect"]) == (1, 0), line
+
+
+def test_a_phone_number_read_digit_by_digit_is_ok_and_a_digit_dropped_is_missed(ear, voices):
+    line = "My number is 555-0123."
+    assert graded(ear, take(voices, "My number is five five five, oh one two three.", "hibari"), line).result == "ok"
+    assert graded(ear, take(voices, "My number is five five five, oh one two.", "hibari"), line).result == "missed"

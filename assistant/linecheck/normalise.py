@@ -9,7 +9,8 @@ Order matters and is the same for the script and the recognizer:
      they become clitic tokens that also accept their other readings (see Token).
   5. Fillers (um, uh, er, ...) are dropped.
   6. A run of number words becomes one token keyed by its value, so "nineteen ninety nine" and
-     "one thousand nine hundred and ninety nine" compare equal.
+     "one thousand nine hundred and ninety nine" compare equal; digits read one by one and times of day
+     are keyed too, with the other readings of the same words as alternatives (numbers.py).
 Compound words ("callback" / "call back") are reconciled later, in align.py, because whether to
 join depends on what the other side has.
 """
@@ -135,7 +136,8 @@ def _group_numbers(tokens: list[Token]) -> list[Token]:
     while i < len(tokens):
         run = read_number_run(words, i) if not tokens[i].alternatives else None
         if run and run.length >= 2:
-            grouped.append(Token(text=" ".join(words[i : i + run.length]), key=run.key))
+            grouped.append(Token(text=" ".join(words[i : i + run.length]), key=run.key,
+                                 alternatives=run.alternatives))
             i += run.length
         else:
             grouped.append(tokens[i])
