@@ -7,6 +7,8 @@ import json
 import pytest
 
 from assistant.linecheck import Verdict, check_line, normalise_words
+from assistant.linecheck.numbers import written_numbers
+from assistant.linecheck.spoken_numbers import keys_of, kind
 
 
 def said(expected: str, heard: str, strictness: str = "default", names: tuple[str, ...] = ()) -> Verdict:
@@ -66,6 +68,177 @@ def test_a_different_number_is_a_miss():
     verdict = said("It was 1999.", "it was nineteen ninety eight")
     assert not verdict.ok
     assert verdict.substituted == (("nineteen ninety nine", "nineteen ninety eight"),)
+
+
+# Each pair is checked both ways: the script in digits and the actor's words heard, and the script
+# in words with a recognizer that wrote digits.
+SAME_NUMBER_WRITTEN_AND_SAID = [
+    # digits one by one; "oh" is a zero inside a run of digits
+    ("My zip is 10001.", "my zip is one zero zero zero one"),
+    ("My zip is 10001.", "my zip is one oh oh oh one"),
+    ("Room 101.", "room one oh one"),
+    ("Room 101.", "room one hundred and one"),
+    ("The code is 0123.", "the code is oh one two three"),
+    # phone numbers, digit by digit or in pairs
+    ("Call 555-0123.", "call five five five oh one two three"),
+    ("Call 555-0123.", "call five five five zero one two three"),
+    ("Call 555-0123.", "call five fifty-five, oh one twenty-three"),
+    ("Call 555 0123.", "call five five five oh one two three"),
+    ("Call (555) 012-3456.", "call five five five oh one two three four five six"),
+    ("Call 1-800-555-0199.", "call one eight oh oh five five five oh one nine nine"),
+    # years
+    ("It was 1985.", "it was nineteen eighty-five"),
+    ("It was 1985.", "it was nineteen eighty five"),
+    ("It was 1985.", "it was one nine eight five"),
+    ("Back in 2005.", "back in two thousand five"),
+    ("Back in 2005.", "back in two thousand and five"),
+    ("Back in 2005.", "back in twenty oh five"),
+    ("By 1900.", "by nineteen hundred"),
+    ("In the 1990s.", "in the nineteen nineties"),
+    # clock times
+    ("At 9:30.", "at nine thirty"),
+    ("At 9:30.", "at half past nine"),
+    ("At 9:30.", "at half nine"),
+    ("At 9:15.", "at quarter past nine"),
+    ("At 9:15.", "at a quarter past nine"),
+    ("At 9:15.", "at nine fifteen"),
+    ("At 9:45.", "at quarter to ten"),
+    ("At 9:40.", "at twenty to ten"),
+    ("At 10:00.", "at ten o'clock"),
+    ("At 10:00.", "at ten"),
+    ("At 9:05.", "at nine oh five"),
+    ("At 9:05.", "at five past nine"),
+    ("At 9:30 pm.", "at nine thirty p.m."),
+    ("At 9.30.", "at half past nine"),
+    ("At 21:30.", "at half past nine"),
+    ("At 12:00.", "at noon"),
+    ("At 12:00.", "at midnight"),
+    # money
+    ("It's $4.50.", "it's four dollars fifty"),
+    ("It's $4.50.", "it's four dollars and fifty cents"),
+    ("It's $4.50.", "it's four fifty"),
+    ("It's $1,000.", "it's a thousand dollars"),
+    ("It's $1,000.", "it's one thousand dollars"),
+    ("It's $5 million.", "it's five million dollars"),
+    ("It's \u00a35.", "it's five pounds"),
+    ("It's \u00a35.50.", "it's five pounds fifty"),
+    ("It's 50\u00a2.", "it's fifty cents"),
+    ("It's $0.50.", "it's fifty cents"),
+    ("It's 4.50 a cup.", "it's four fifty a cup"),
+    # ordinals
+    ("Take the 3rd door.", "take the third door"),
+    ("My 21st birthday.", "my twenty-first birthday"),
+    ("The 4th of July.", "the fourth of july"),
+    # a hundred, a thousand
+    ("100 times!", "a hundred times"),
+    ("100 times!", "one hundred times"),
+    ("1000 times!", "a thousand times"),
+    ("A hundred times!", "one hundred times"),
+]
+
+
+@pytest.mark.parametrize(("written", "spoken"), SAME_NUMBER_WRITTEN_AND_SAID)
+def test_a_number_matches_in_digits_or_words_both_ways(written, spoken):
+    assert said(written, spoken, "strict").ok, "digits in the script, words heard"
+    assert said(spoken, written.lower(), "strict").ok, "words in the script, digits heard"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["10001", "0123", "101", "555-0123", "(555) 012-3456", "1985", "2005", "1900", "9:30", "9:45", "9:05",
+     "10:00", "12:00", "21:30", "0:15", "9.30", "3.14", "$4.50", "$1,000", "\u00a35.50", "$0.50", "50\u00a2",
+     "21st", "1990s", "$5 million"],
+)  # fmt: skip
+def test_every_way_a_written_number_is_said_reads_back_as_that_number(written):
+    # The written side (numbers.py) and the spoken side (spoken_numbers.py) must agree, or a
+    # script's digits could only ever match themselves.
+    (number,) = written_numbers(written)
+    for way in number.said:
+        words = tuple(way.split())
+        if len(words) > 1:  # one word ("ten" for 10:00, "noon") is matched as that word
+            assert any(kind(key) in number.kinds for key in keys_of(words)), way
+
+
+@pytest.mark.parametrize(
+    ("expected", "heard"),
+    [
+        ("one zero zero zero one nine oh two", "10001 902"),
+        ("one zero zero zero one nine oh two", "10001902"),
+        ("Five five five, oh one two three.", "555 0123"),
+        ("It's a thousand dollars.", "it's 1,000 dollars"),
+        ("At ten o'clock.", "at 10 o'clock"),
+        ("The nine fifteen train.", "the 9:15 train"),
+        ("At half past nine.", "at nine thirty"),  # one time said two ways, like 1999 always was
+    ],
+)
+def test_a_number_split_differently_on_each_side_matches(expected, heard):
+    assert said(expected, heard, "strict").ok
+
+
+@pytest.mark.parametrize(
+    ("expected", "heard"),
+    [
+        ("Room nine.", "room five"),
+        ("It was 1985.", "it was nineteen eighty six"),
+        ("It was nineteen eighty-five.", "it was 1986"),
+        ("It was 1985.", "it was one nine eight six"),
+        ("Call 555-0123.", "call five five five oh one two"),  # a dropped digit
+        ("Call five five five oh one two three.", "call 555-012"),
+        ("My zip is 10001.", "my zip is one zero zero one"),
+        ("At 9:30.", "at half past ten"),
+        ("At 9:45.", "at quarter past ten"),
+        ("At 9:45.", "at quarter to nine"),
+        ("At 10:00.", "at eleven"),
+        ("It's $4.50.", "it's four dollars"),
+        ("It's $4.50.", "it's four fifteen"),
+        ("It's \u00a35.", "it's five dollars"),
+        ("Take the 3rd door.", "take the fourth door"),
+        ("A hundred times!", "two hundred times"),
+        ("Meet me at noon.", "meet me at midnight"),
+    ],
+)
+def test_a_different_number_is_still_a_miss_however_it_is_written(expected, heard):
+    assert not said(expected, heard).ok
+    assert not said(heard, expected.lower()).ok
+
+
+def test_a_wrong_number_is_reported_whole_and_a_dropped_digit_as_dropped():
+    assert said("It was 1985.", "it was nineteen eighty six").substituted == (
+        ("nineteen eighty five", "nineteen eighty six"),
+    )
+    assert said("Call 555-0123.", "call five five five oh one two").missing == ("three",)
+    assert said("At five past nine.", "at past nine").missing == ("five",)
+
+
+@pytest.mark.parametrize(
+    ("expected", "heard"),
+    [
+        ("Oh, no.", "zero no"),
+        ("Oh, no.", "0 no"),
+        ("Oh, one more thing.", "0 1 more thing"),
+        ("Oh, two more things.", "zero two more things"),
+    ],
+)
+def test_oh_is_a_zero_only_inside_a_run_of_digits(expected, heard):
+    assert not said(expected, heard).ok
+
+
+@pytest.mark.parametrize(
+    ("expected", "heard", "ok"),
+    [
+        ("I want to go.", "i want two go", True),  # "two"/"to" is a homophone, as before
+        ("I want to go.", "i want 2 go", True),
+        ("Tea for two.", "tea four two", True),  # two homophones, not the number 42
+        ("Give it to four people.", "give it two four people", True),
+        ("I want to, oh, never mind.", "i want two oh never mind", True),
+        ("Quarter to ten.", "quarter two ten", True),
+        ("Give it to four people.", "give it 24 people", False),  # "twenty four" is a number
+        ("Twenty to ten.", "twenty two ten", False),
+        ("It's 4.50 for a coffee.", "it's 4 54 a coffee", False),
+    ],
+)
+def test_number_runs_keep_homophones_as_they_were(expected, heard, ok):
+    assert said(expected, heard, "strict").ok is ok
 
 
 @pytest.mark.parametrize(

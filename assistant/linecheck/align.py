@@ -7,8 +7,13 @@ recognizer gets wrong that an actor did not:
   - a compound split or joined differently ("callback" / "call back", "its" / "it is"),
   - a single word that sounds like an expanded contraction ("your" / "you are"),
   - an ambiguous clitic read the other way ("'s" = is / has / possessive, "'d" = would / had),
-  - two function words with the same weak form ("and" / "in"): a near-miss, not an equivalence.
-Whatever is left in a region is paired up as substitutions, missing and extra words.
+  - two function words with the same weak form ("and" / "in"): a near-miss, not an equivalence,
+  - a number written as pieces on one side and one run on the other ("555 0123" / "five five
+    five oh one two three", "1,000 dollars" / "a thousand dollars"): the pieces are read as one.
+A number token is aligned on one key but stands for all its meanings (normalise.py), so two that
+disagree on the key but share a meaning ("1985" / "one nine eight five") are equivalent here.
+Whatever is left in a region is paired up as substitutions, missing and extra words, with a run
+of number words taken whole or in pieces, whichever explains more of it.
 Judging what the steps mean for the line is judge.py's job, not this module's.
 """
 
@@ -27,6 +32,7 @@ from .homophones import homophone_key, phrase_homophone_key
 from .lexicon import WEAK_FORM_GROUPS
 from .normalise import Token
 from .phonetic import sounds_like_name
+from .spoken_numbers import keys_of_choices
 
 StepKind = Literal["same", "equivalent", "near_miss", "substituted", "missing", "extra"]
 
@@ -51,7 +57,10 @@ class Step:
 
 
 def align(expected: Sequence[Token], heard: Sequence[Token], names: Sequence[Sequence[str]] = ()) -> list[Step]:
-    expected_tokens, heard_tokens = join_compounds(mark_names(expected, names), mark_names(heard, names))
+    return _align_keys(*join_compounds(mark_names(expected, names), mark_names(heard, names)))
+
+
+def _align_keys(expected_tokens: list[Token], heard_tokens: list[Token]) -> list[Step]:
     opcodes = Levenshtein.opcodes([t.key for t in expected_tokens], [t.key for t in heard_tokens])
     steps: list[Step] = []
     region_start: tuple[int, int] | None = None
@@ -125,7 +134,7 @@ def _resolve_region(expected: list[Token], heard: list[Token]) -> list[Step]:
         return []
     anchor = _find_anchor(expected, heard)
     if anchor is None:
-        return _pair_leftovers(expected, heard)
+        return _paired_whole_or_in_pieces(expected, heard)
     step, (e_start, e_end), (h_start, h_end) = anchor
     return [
         *_resolve_region(expected[:e_start], heard[:h_start]),
@@ -174,6 +183,8 @@ def _span_relation(expected: list[Token], heard: list[Token]) -> StepKind | None
         return None
     if _join_forms(expected) & _join_forms(heard):
         return "equivalent"
+    if _number_keys(expected) & _number_keys(heard):
+        return "equivalent"
     return None
 
 
@@ -192,6 +203,17 @@ def _join_forms(span: list[Token], with_phrases: bool = True) -> set[str]:
     if phrase:
         forms.add(phrase)
     return forms
+
+
+def _number_keys(span: list[Token]) -> frozenset[str]:
+    """What a span with a number in it may mean as one number: "1,000 dollars" = "a thousand
+    dollars", "555 0123" = "five five five oh one two three" (spoken_numbers.py)."""
+    if not any(t.number for t in span):
+        return frozenset()
+    if len(span) == 1:
+        return span[0].alternatives | {span[0].key}
+    # Read as one, the pieces may mean a kind none means alone: "1,000" + "dollars" is money.
+    return keys_of_choices(tuple(t.said or (t.text,) for t in span))
 
 
 def _weak_forms_of_each_other(e: Token, h: Token) -> bool:
@@ -231,6 +253,31 @@ def _name_score(name: Token, span: list[Token]) -> float:
     if any(t.name for t in span):
         return 0.0  # another character's name said instead is a real error
     return sounds_like_name(name.text.replace(" ", ""), "".join(t.text.replace(" ", "") for t in span))
+
+
+def _paired_whole_or_in_pieces(expected: list[Token], heard: list[Token]) -> list[Step]:
+    """Pair what no equivalence explained, number runs whole or in pieces, whichever errs less.
+
+    "four two" is one number, but heard for "for two" it is two homophones; "five past nine"
+    heard as "past nine" is better told as a dropped "five" than as a different time. Pieces
+    keep a cardinal or year whole (normalise._pieces), and on a tie the run stays whole, so a
+    wrong number is reported whole ("nineteen eighty six" for "nineteen eighty five").
+    """
+    whole = _pair_leftovers(expected, heard)
+    if not any(t.parts for t in (*expected, *heard)):
+        return whole
+    in_pieces = _align_keys(_pieces(expected), _pieces(heard))
+    return in_pieces if _error_words(in_pieces) < _error_words(whole) else whole
+
+
+def _pieces(tokens: list[Token]) -> list[Token]:
+    return [piece for t in tokens for piece in (t.parts or (t,))]
+
+
+def _error_words(steps: list[Step]) -> int:
+    return sum(
+        len(t.words) for s in steps if s.kind not in ("same", "equivalent") for t in (*s.expected, *s.heard)
+    )
 
 
 def _pair_leftovers(expected: list[Token], heard: list[Token]) -> list[Step]:

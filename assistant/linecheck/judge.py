@@ -5,9 +5,12 @@ and labels every step, and this module applies the strictness rules below.
 
 Never an error, at any strictness (the actor said the line; only writing or the recognizer differ):
   - normalisation: case, punctuation, curly quotes, dashes, ellipses, fillers (um, uh, er, ah,
-    hmm, erm, mm), contractions both ways ("I'm" = "I am"), numbers in any spelling
-    ("42" = "forty two" = "forty-two"; "1999" = "nineteen ninety nine" = "one thousand nine
-    hundred and ninety nine"), abbreviations ("Mr." = "mister");
+    hmm, erm, mm), contractions both ways ("I'm" = "I am"), abbreviations ("Mr." = "mister");
+  - a number in digits or in any of the ways it is said, and the same number said two ways
+    ("42" = "forty-two"; "1999" = "nineteen ninety nine" = "one thousand nine hundred and
+    ninety nine"; "10001" = "one oh oh oh one"; "555-0123" = "five five five zero one two
+    three"; "9:30" = "half past nine"; "$4.50" = "four fifty"; "21st" = "twenty-first"):
+    numbers.py and spoken_numbers.py list the forms, and a different number is still wrong;
   - "'s" heard as "is" or "has", or not heard at all where it may be a possessive
     ("John's" ~ "john"), "'d" heard as "would"/"had"/"did";
   - homophones ("cues"/"queues", "there"/"their"/"they're", "two"/"to"/"too", ...), including a
@@ -19,7 +22,8 @@ Never an error, at any strictness (the actor said the line; only writing or the 
 Words are either function words (lexicon.FUNCTION_WORDS: articles, prepositions, "and",
 "that", present-tense be/have/do) or content words (everything else, INCLUDING pronouns,
 negations, modals, past-tense auxiliaries and numbers: an actor who says "she" for "you" or
-"was" for "is" has changed the line). Each remaining difference is an error:
+"was" for "is" has changed the line). A number is one content word, however many words it is
+said in ("nineteen eighty-five"). Each remaining difference is an error:
   - missing word: content if the expected word is content;
   - extra word: content if the heard word is content;
   - substituted word: content if either word is content;
