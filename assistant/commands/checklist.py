@@ -14,7 +14,14 @@ from pathlib import Path
 import click
 
 from assistant.commands.history_options import history_option, open_history
-from assistant.commands.options import actor_noise_option, device_options, engine_options, open_runtime
+from assistant.commands.options import (
+    actor_noise_option,
+    device_options,
+    engine_options,
+    finite_range,
+    open_runtime,
+    timeout_option,
+)
 from assistant.errors import CallbackError
 from assistant.events import Outcome
 
@@ -46,8 +53,7 @@ def session_options(command):
               help="With --actor virtual: what the virtual actor answers, comma-separated, one per question asked "
                    "(yes, no, repeat, skip, back, stop or a synonym such as yeah, nope, say again; 'silence' to say "
                    "nothing; 'say:ANY WORDS' to say something else).")
-@click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
-              help="Seconds to wait for an answer to start before asking again.")
+@timeout_option("Seconds to wait for an answer to start before asking again.")
 @click.option("--script", "drill_script", type=click.Path(path_type=str), default=None,
               help="Your sides: say yes to the drill offer and a redirection drill on them follows at once.")
 @click.option("--role", "drill_role", default=None, help="With --script: the character you play.")
@@ -134,11 +140,11 @@ def _drill_now(runtime, drill, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--minutes", type=click.FloatRange(min=0, min_open=True, max=60), default=2.0, show_default=True,
+@click.option("--minutes", type=finite_range(min=0, min_open=True, max=60), default=2.0, show_default=True,
               help="About how long to breathe (fractions allowed: 0.5 is thirty seconds). There is always one full "
                    "round and one affirmation, about half a minute.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-@click.option("--stop-after", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--stop-after", type=finite_range(0, 3600), default=None, metavar="SECONDS",
               help="With --actor virtual: the virtual actor asks to stop once this many seconds have passed.")
 @session_options
 def ground(minutes, as_json, stop_after, **settings):

@@ -24,7 +24,7 @@ from assistant.session.runtime import run_session
 @click.argument("take", type=click.Path(path_type=str))
 @click.option("--script", "script_path", required=True, type=click.Path(path_type=str), help="The script file.")
 @click.option("--role", required=True, help="The character you play.")
-@click.option("--line", "line_number", type=int, default=None, help="Grade only this line of the role (1-based).")
+@click.option("--line", "line_number", type=click.IntRange(min=1), default=None, help="Grade only this line of the role (1-based).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--save-takes", is_flag=True,
               help="Keep each graded line's audio in the practice history; `callback takes` lists and plays them.")

@@ -23,7 +23,7 @@ GAP_SECONDS = 0.6
 @click.command()
 @click.argument("script", type=click.Path(path_type=str))  # existence is checked by load_script, in its words
 @click.option("--role", required=True, help="The character whose takes to list.")
-@click.option("--line", "line_number", type=int, default=None, help="Only this line of the role (1-based).")
+@click.option("--line", "line_number", type=click.IntRange(min=1), default=None, help="Only this line of the role (1-based).")
 @click.option("--play", is_flag=True, help="Play the takes, oldest first, through the speaker.")
 @click.option("--output-device", default=None, help="Speaker (index or name; see `callback devices`).")
 def takes(script, role, line_number, play, output_device):

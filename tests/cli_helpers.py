@@ -1,0 +1,35 @@
+"""Running the real `callback` command in a child process, in a data folder of the test's own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+#: A plain two-character scene, as small as a script gets.
+TWO_HANDER = "MAYA: I kept the light on for you.\nTHEO: Someone has to.\nMAYA: We lost the man in room nine.\n"
+
+
+def callback(home: Path | str, *arguments: str, timeout: float = 120, cwd=None, env: dict | None = None,
+             **popen) -> subprocess.CompletedProcess:
+    """`callback ARGUMENTS` with CALLBACK_HOME=home and no user config files; returns the finished process."""
+    environment = {**os.environ, "CALLBACK_HOME": str(home), "XDG_CONFIG_HOME": str(Path(home).parent / "config"),
+                   **(env or {})}
+    return subprocess.run([sys.executable, "-m", "assistant", *arguments], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, env=environment, **popen)
+
+
+def one_error(result: subprocess.CompletedProcess) -> str:
+    """The single `callback: ...` line of a refused command, after checking it failed cleanly."""
+    assert result.returncode != 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("callback: "), result.stderr
+    return lines[0]
+
+
+def two_hander(folder: Path) -> Path:
+    script = folder / "scene.txt"
+    script.write_text(TWO_HANDER, encoding="utf-8")
+    return script
