@@ -370,14 +370,26 @@ class EventFile:
             self._file = None
 
 
+#: The first line of a log is its session_start: a few hundred bytes. A first line longer than this (or a file
+#: with no line end at all, such as /dev/zero) is not a log, and is not read any further to find out.
+FIRST_LINE_LIMIT = 64 * 1024
+
+
 def _check_is_event_log(path: Path) -> None:
-    if path.is_dir():
-        raise CallbackError(f"--events {path} is a folder; give a file name")
-    try:
-        with open(path, encoding="utf-8") as existing:
-            first = existing.readline()
-    except FileNotFoundError:
+    """Refuse anything but a missing file, an empty one or an earlier callback log: before opening it, a pipe or
+    a device (which would block or never end), and after, a file whose first line is not an event."""
+    from assistant.plain_files import kind_of
+
+    kind = kind_of(path)
+    if kind == "missing":
         return
+    if kind == "a folder":
+        raise CallbackError(f"--events {path} is a folder; give a file name")
+    if kind is not None:
+        raise CallbackError(f"--events {path} is {kind}, not a file; give a file name")
+    try:
+        with open(path, "rb") as existing:
+            first = existing.readline(FIRST_LINE_LIMIT).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         first = "\0"
     if not first.strip():
