@@ -33,3 +33,26 @@ def two_hander(folder: Path) -> Path:
     script = folder / "scene.txt"
     script.write_text(TWO_HANDER, encoding="utf-8")
     return script
+
+
+def read_only_prefix(folder: Path) -> list[str] | None:
+    """What to run a command under so that `folder` is read-only to it, or None when this machine cannot.
+
+    As a user, chmod is enough. Root writes through any permission, so it gets a read-only bind mount of the
+    folder in a mount namespace of the command's own (nothing outside the command sees it)."""
+    if os.geteuid() != 0:
+        Path(folder).chmod(0o555)
+        return []
+    prefix = ["unshare", "-m", "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"',
+              str(folder)]
+    try:
+        probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return prefix if probe.returncode == 0 else None
+
+
+def callback_under(prefix: list[str], home: Path, *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "CALLBACK_HOME": str(home), "XDG_CONFIG_HOME": str(Path(home).parent / "config")}
+    return subprocess.run([*prefix, sys.executable, "-m", "assistant", *arguments], capture_output=True, text=True,
+                          timeout=timeout, env=environment)

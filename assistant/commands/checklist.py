@@ -233,7 +233,8 @@ def _print_outcome(outcome, as_json: bool, history) -> None:
 
 
 def _print_last(store, as_json: bool) -> None:
-    record = store.last_checklist()
+    kept = store.kept()  # reading must not create a history
+    record = kept.last_checklist() if kept is not None else None
     if record is None:
         raise CallbackError(f"no checklist saved yet in {store.path}; run `callback checklist` first")
     if as_json:

@@ -52,8 +52,8 @@ def kept_takes(script_path: str, role: str, line_number: int | None = None) -> l
     from assistant.history.database import Store
     from assistant.history.recorder import ScriptIdentity
 
-    store = Store()
-    if not store.path.exists():
+    store = Store().kept()
+    if store is None:
         return []  # nothing was ever kept; reading must not create a history file
     script = ScriptIdentity.of_file(script_path)
     attempts = store.attempts(role, script_hash=script.content_hash, script_path=script.path)
