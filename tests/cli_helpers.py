@@ -56,3 +56,18 @@ def callback_under(prefix: list[str], home: Path, *arguments: str, timeout: floa
     environment = {**os.environ, "CALLBACK_HOME": str(home), "XDG_CONFIG_HOME": str(Path(home).parent / "config")}
     return subprocess.run([*prefix, sys.executable, "-m", "assistant", *arguments], capture_output=True, text=True,
                           timeout=timeout, env=environment)
+
+
+def keep_one_attempt(home: Path, script: Path, result: str = "ok") -> None:
+    """A history holding one judged attempt at MAYA's first line, written as a session writes it."""
+    from assistant.events import EventStream, Outcome, SessionEnd, SessionStart, Verdict
+    from assistant.history import Store
+    from assistant.history.recorder import HistoryRecorder, ScriptIdentity
+
+    stream = EventStream()
+    stream.subscribe(HistoryRecorder(Store(Path(home) / "callback.db"), ScriptIdentity.of_file(script)))
+    stream.emit(SessionStart("run", script=str(script), role="MAYA"))
+    stream.emit(Verdict(line=1, result=result, hearing="whisper", expected="I kept the light on for you.",
+                        heard="i kept the light on for you", score=1.0))
+    stream.emit(SessionEnd("run", Outcome.FINISHED))
+    stream.close()

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from cli_helpers import callback, callback_under, one_error, read_only_prefix, two_hander
+from cli_helpers import callback, callback_under, keep_one_attempt, one_error, read_only_prefix, two_hander
 
 CHECKLIST = ["checklist", "--actor", "virtual", "--answers", "yes", "--fast", "--engine", "pocketsphinx"]
 
@@ -58,19 +58,9 @@ def test_a_read_only_history_folder_is_said_to_be_read_only(tmp_path, kept_befor
 
 def test_a_read_only_history_is_still_read(tmp_path):
     """stats reads a history it cannot write (a backup, a read-only mount) rather than failing on it."""
-    from assistant.events import EventStream, Outcome, SessionEnd, SessionStart, Verdict
-    from assistant.history import Store
-    from assistant.history.recorder import HistoryRecorder, ScriptIdentity
-
     home = tmp_path / "home"
     script = two_hander(tmp_path)
-    stream = EventStream()
-    stream.subscribe(HistoryRecorder(Store(home / "callback.db"), ScriptIdentity.of_file(script)))
-    stream.emit(SessionStart("run", script=str(script), role="MAYA"))
-    stream.emit(Verdict(line=1, result="ok", hearing="whisper", expected="I kept the light on for you.", heard="i kept the light on "
-                        "for you", score=1.0))
-    stream.emit(SessionEnd("run", Outcome.FINISHED))
-    stream.close()
+    keep_one_attempt(home, script)
     prefix = read_only_prefix(home)
     if prefix is None:
         pytest.skip("cannot make a folder read-only here (root without mount namespaces)")
