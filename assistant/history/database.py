@@ -31,6 +31,7 @@ from typing import Any, Iterator
 
 from assistant.errors import HistoryError
 from assistant.history.file_checks import (
+    SET_HOME,
     folder_writable,
     impossible_folder,
     read_only_connection,
@@ -175,7 +176,7 @@ def open_connection(path: Path, writing: bool = True) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise impossible_folder(path) or HistoryError(f"cannot keep practice history in {path.parent}: {exc.strerror} "
+        raise impossible_folder(path, SET_HOME) or HistoryError(f"cannot keep practice history in {path.parent}: {exc.strerror} "
                             "(set CALLBACK_HOME to a folder you can write, or add --no-history)") from None
     if path.is_dir():
         raise HistoryError(f"{path} is a folder, not a callback database; move it aside")

@@ -66,7 +66,7 @@ def read_only_error(path: Path) -> HistoryError:
     return HistoryError(f"cannot keep practice history in {path.parent}: the folder is read-only ({SET_HOME})")
 
 
-def impossible_folder(path: Path) -> HistoryError | None:
+def impossible_folder(path: Path, advice: str = "set CALLBACK_HOME to a folder") -> HistoryError | None:
     """For a history file that does not exist: the error when its folder never can (a file where a folder of
     the path should be), else None (nothing kept yet, which is no error)."""
     for folder in path.parents:
@@ -74,5 +74,5 @@ def impossible_folder(path: Path) -> HistoryError | None:
             if folder.is_dir():
                 return None
             return HistoryError(f"cannot keep practice history in {path.parent}: {folder} is a file, not a folder "
-                                "(set CALLBACK_HOME to a folder)")
+                                f"({advice})")
     return None
