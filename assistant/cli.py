@@ -23,12 +23,15 @@ def _register() -> None:
 
 
 def main() -> None:
+    from assistant import stop_signals
+
+    stop_signals.install()  # SIGTERM and SIGHUP end a session as Ctrl-C does
     _register()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("callback: stopped", err=True)
-        sys.exit(130)
+        click.echo(f"callback: {stop_signals.stopped_message()}", err=True)
+        sys.exit(stop_signals.exit_code())
     except click.UsageError as exc:
         # One line, like every other error: what was wrong, and where the help is.
         command = exc.ctx.command_path if exc.ctx is not None else "callback"
@@ -41,5 +44,5 @@ def main() -> None:
         click.echo(f"callback: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("callback: stopped", err=True)
-        sys.exit(130)
+        click.echo(f"callback: {stop_signals.stopped_message()}", err=True)
+        sys.exit(stop_signals.exit_code())
