@@ -237,14 +237,16 @@ def _print_last(store, as_json: bool) -> None:
     record = kept.last_checklist() if kept is not None else None
     if record is None:
         raise CallbackError(f"no checklist saved yet in {store.path}; run `callback checklist` first")
+    ended = _how_it_ended(record.session)
     if as_json:
         summary = dict(record.session.summary)
+        summary["ended"] = ended
         summary["items"] = [{"question": a.question, "answer": a.answer} for a in record.answers]
         summary["saved_at"] = record.session.ended_at
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
-    ended = record.session.summary.get("ended", "finished")
-    click.echo(f"Checklist of {_local_time(record.session.ended_at or record.session.started_at)} ({ended}):")
+    shown = UNFINISHED_SAID if ended == UNFINISHED else ended
+    click.echo(f"Checklist of {_local_time(record.session.ended_at or record.session.started_at)} ({shown}):")
     for answer in record.answers:
         click.echo(f"{answer.answer:<8} {answer.question}")
     revisit = [a.question for a in record.answers if a.revisit]
@@ -254,6 +256,19 @@ def _print_last(store, as_json: bool) -> None:
             click.echo(f"  - {question}")
     else:
         click.echo("Nothing to revisit.")
+
+
+#: How a checklist that never ended is shown: callback was killed (SIGKILL, a power cut) before it could say how
+#: it ended, so its answers are those given before; it is not "finished".
+UNFINISHED = "unfinished"
+UNFINISHED_SAID = "unfinished: callback was stopped before it could end it"
+
+
+def _how_it_ended(session) -> str:
+    """The outcome the history kept; a session with no end kept was cut off, whatever else it says."""
+    if session.ended_at is None:
+        return UNFINISHED
+    return session.outcome or session.summary.get("ended") or "finished"
 
 
 def _local_time(stamp: str) -> str:
