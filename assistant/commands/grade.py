@@ -44,7 +44,9 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
         raise CallbackError(f"{role} has {len(lines)} lines; --line must be between 1 and {len(lines)}")
     if save_takes and no_history:
         raise CallbackError("--save-takes keeps the takes in the practice history; drop --no-history")
-    audio = read_wav(take)
+    audio = read_wav(take, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+    if line_number is None:
+        refuse_without_speech(take, audio)
 
     # The history first, as every session opens it: a data folder that cannot take it is said at once, before
     # the event log is touched or the recognizer spends seconds loading.
@@ -80,6 +82,17 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
         click.echo(describe(result))
     right = sum(r.verdict.ok for r in results)
     click.echo(f"{right} of {len(results)} lines right")
+
+
+def refuse_without_speech(take: str, audio) -> None:
+    """A tape with no speech in it is not a self-tape: graded, it was stored as a miss of every line, as if the
+    actor had said nothing right. Checked before anything is opened, so nothing is recorded. (One line's take
+    of silence is still judged, as the miss of a line not said: that is what was recorded for it.)"""
+    from assistant.speech.activity import speech_regions
+
+    if not speech_regions(audio):
+        raise CallbackError(f"no speech found in {take}; nothing was graded or kept (is it the right recording, "
+                            "and was the microphone on?)")
 
 
 @dataclass
