@@ -83,3 +83,18 @@ def test_checklist_last_with_nothing_kept_creates_nothing(tmp_path):
     result = callback(tmp_path / "home", "checklist", "--last")
     assert "no checklist saved yet" in one_error(result)
     assert not (tmp_path / "home").exists()
+
+
+@pytest.mark.parametrize("thing", ["FIFO", "/dev/null"])
+def test_a_pipe_or_a_device_at_the_historys_path_is_named(tmp_path, thing):
+    import os
+
+    home = tmp_path / "home"
+    home.mkdir()
+    if thing == "FIFO":
+        os.mkfifo(home / "callback.db")
+    else:
+        (home / "callback.db").symlink_to(thing)
+    for command in (CHECKLIST, ["stats"]):
+        error = one_error(callback(home, *command, timeout=60))
+        assert str(home / "callback.db") in error and ("FIFO" in error or "character device" in error)

@@ -180,7 +180,7 @@ def open_connection(path: Path, writing: bool = True) -> sqlite3.Connection:
                             "(set CALLBACK_HOME to a folder you can write, or add --no-history)") from None
     if path.is_dir():
         raise HistoryError(f"{path} is a folder, not a callback database; move it aside")
-    refuse_foreign(path)
+    refuse_foreign(path)  # and a pipe or a device, which SQLite would block on or call "disk I/O error"
     if not folder_writable(path):
         if writing or not path.exists():
             raise read_only_error(path)

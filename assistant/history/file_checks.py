@@ -31,7 +31,14 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
 def refuse_foreign(path: Path) -> None:
     """HistoryError when the file at `path` is an SQLite database of another program: no callback table, no
     schema version, and tables of its own. A missing or empty file, or one SQLite cannot read (the caller's
-    usual checks then name it damaged), passes."""
+    usual checks then name it damaged), passes. So does nothing else that is not a plain file: a pipe or a
+    device there is refused by name."""
+    from assistant.plain_files import kind_of
+
+    kind = kind_of(path)
+    if kind not in (None, "missing", "a folder"):
+        raise HistoryError(f"{path} is {kind}, not a callback database; move it aside, or set CALLBACK_HOME to "
+                           "another folder")
     try:
         if path.stat().st_size == 0:
             return
