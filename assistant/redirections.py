@@ -82,6 +82,8 @@ def _read(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CallbackError(f"cannot use {path}: not valid TOML ({exc})") from None
+    except RecursionError:  # thousands of nested brackets: no notes file is shaped like that
+        raise CallbackError(f"cannot use {path}: it is nested too deeply to be a notes file") from None
 
 
 def _parse(data: dict[str, Any], source: str, require: bool = True) -> tuple[Redirection, ...]:

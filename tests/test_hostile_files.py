@@ -124,3 +124,19 @@ def test_a_checklist_of_the_wrong_shape_is_one_line_naming_the_file(tmp_path, co
     result = callback(tmp_path / "home", "checklist", "--actor", "virtual", "--answers", "yes", "--fast",
                       env={"CALLBACK_CHECKLIST": str(mine)})
     assert str(mine) in one_error(result)
+
+
+@pytest.mark.parametrize("variable, name, content, command", [
+    ("CALLBACK_CHECKLIST", "checklist.json", '{"items": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     ["checklist", "--actor", "virtual", "--answers", "yes", "--fast"]),
+    ("CALLBACK_REDIRECTIONS", "redirections.toml", "redirection = " + "[" * 100_000 + "]" * 100_000,
+     ["drill", "SCRIPT", "--role", "MAYA", "--actor", "virtual", "--fast"]),
+])
+def test_a_user_file_nested_too_deeply_is_one_line(tmp_path, variable, name, content, command):
+    mine = tmp_path / name
+    mine.write_text(content, encoding="utf-8")
+    script = two_hander(tmp_path)
+    result = callback(tmp_path / "home", *[str(script) if a == "SCRIPT" else a for a in command],
+                      env={variable: str(mine)})
+    error = one_error(result)
+    assert str(mine) in error and "nested too deeply" in error

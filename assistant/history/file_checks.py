@@ -31,8 +31,8 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
 def refuse_foreign(path: Path) -> None:
     """HistoryError when the file at `path` is an SQLite database of another program: no callback table, no
     schema version, and tables of its own. A missing or empty file, or one SQLite cannot read (the caller's
-    usual checks then name it damaged), passes. So does nothing else that is not a plain file: a pipe or a
-    device there is refused by name."""
+    usual checks then name it damaged), passes. A pipe or a device there is refused by name (SQLite would
+    block on the one and call the other a "disk I/O error")."""
     from assistant.plain_files import kind_of
 
     kind = kind_of(path)
