@@ -22,6 +22,11 @@ def _register() -> None:
         cli.add_command(command)
 
 
+def one_line(message: str) -> str:
+    """An error is one line even when what it quotes is not (a file name with a newline in it)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def main() -> None:
     from assistant import stop_signals
 
@@ -35,13 +40,13 @@ def main() -> None:
     except click.UsageError as exc:
         # One line, like every other error: what was wrong, and where the help is.
         command = exc.ctx.command_path if exc.ctx is not None else "callback"
-        click.echo(f"callback: {exc.format_message()} (see `{command} --help`)", err=True)
+        click.echo(f"callback: {one_line(exc.format_message())} (see `{command} --help`)", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except CallbackError as exc:
-        click.echo(f"callback: {exc}", err=True)
+        click.echo(f"callback: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo(f"callback: {stop_signals.stopped_message()}", err=True)

@@ -140,3 +140,8 @@ def test_a_user_file_nested_too_deeply_is_one_line(tmp_path, variable, name, con
                       env={variable: str(mine)})
     error = one_error(result)
     assert str(mine) in error and "nested too deeply" in error
+
+
+def test_an_error_quoting_a_file_name_with_a_newline_is_still_one_line(tmp_path):
+    error = one_error(callback(tmp_path / "home", "roles", str(tmp_path / "missing\nname.txt")))
+    assert error.endswith("missing\\nname.txt")
