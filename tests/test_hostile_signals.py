@@ -110,3 +110,25 @@ def test_a_checklist_killed_outright_is_shown_unfinished(tmp_path):
     assert text.returncode == 0, text.stderr
     assert "unfinished" in text.stdout.splitlines()[0] and "finished)" not in text.stdout.splitlines()[0]
     assert json.loads(callback(home, "checklist", "--last", "--json").stdout)["ended"] == "unfinished"
+
+
+@pytest.mark.slow
+def test_a_terminal_that_goes_away_does_not_end_the_session(tmp_path):
+    """stdout's reader leaves after the first line (`callback run ... | head -1`): the printer falls silent, and
+    the scene still runs to its end with every line and the outcome kept."""
+    home = tmp_path / "home"
+    log = tmp_path / "run.jsonl"
+    env = {**os.environ, "CALLBACK_HOME": str(home), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "run", str(SCENE), "--role", "MAYA", "--actor", "virtual", "--fast",
+         "--engine", "pocketsphinx", "--events", str(log)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process.stdout.readline()
+    process.stdout.close()  # the reader is gone
+    err = process.stderr.read().decode()
+    process.wait(timeout=240)
+    assert "Traceback" not in err, err
+    events = read_events(log)
+    assert events[-1]["type"] == "session_end" and events[-1]["outcome"] == "finished"
+    assert kept(home, "SELECT outcome FROM sessions") == [("finished",)]
+    assert len(kept(home, "SELECT id FROM attempts")) == sum(e["type"] == "verdict" for e in events) >= 5
