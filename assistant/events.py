@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -361,12 +362,32 @@ class EventFile:
 
     def __call__(self, event: Event) -> None:
         if self._file is not None:
-            self._file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
-            self._file.flush()
+            try:
+                self._file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+                self._file.flush()
+            except OSError as exc:
+                self._give_up(exc)
+
+    def _give_up(self, exc: OSError) -> None:
+        """A log that can no longer be written (a full disk) is given up, and said once: the session goes on.
+        Raised from here, the error ended the session with a traceback and no outcome in the history."""
+        file, self._file = self._file, None
+        try:
+            file.close()
+        except OSError:
+            pass  # the last buffered line cannot be written either
+        try:
+            print(f"callback: cannot write the event log {self.path} ({exc.strerror or exc}); the session goes on "
+                  "without it", file=sys.stderr, flush=True)
+        except OSError:
+            pass
 
     def close(self) -> None:
         if self._file is not None:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError as exc:
+                self._give_up(exc)
             self._file = None
 
 

@@ -145,3 +145,33 @@ def test_a_user_file_nested_too_deeply_is_one_line(tmp_path, variable, name, con
 def test_an_error_quoting_a_file_name_with_a_newline_is_still_one_line(tmp_path):
     error = one_error(callback(tmp_path / "home", "roles", str(tmp_path / "missing\nname.txt")))
     assert error.endswith("missing\\nname.txt")
+
+
+@pytest.mark.slow
+def test_an_event_log_on_a_full_disk_is_given_up_and_the_session_kept(tmp_path):
+    """The log fills the disk mid-session (a file size limit stands in for the full disk: nothing else grows
+    past it): one line says so, and the grade still ends with every line and its outcome kept."""
+    import signal
+    import sqlite3
+
+    script = two_hander(tmp_path)
+    take = tmp_path / "take.wav"
+    subprocess.run(["espeak-ng", "-w", str(take), "I kept the light on for you."], check=True, timeout=60)
+    log = tmp_path / "big.jsonl"
+    first = json.dumps({"t": 0.0, "type": "session_start", "kind": "ground"}) + "\n"
+    log.write_text(first * (199_000 // len(first)))
+    limit = 200_000
+
+    def full_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    home = tmp_path / "home"
+    result = callback(home, "grade", str(take), "--script", str(script), "--role", "MAYA", "--engine",
+                      "pocketsphinx", "--events", str(log), preexec_fn=full_disk)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    said = [line for line in result.stderr.splitlines() if "event log" in line]
+    assert len(said) == 1 and str(log) in said[0] and "goes on without it" in said[0]
+    connection = sqlite3.connect(home / "callback.db")
+    assert connection.execute("SELECT outcome FROM sessions").fetchall() == [("finished",)]
+    assert connection.execute("SELECT count(*) FROM attempts").fetchone() == (2,)
