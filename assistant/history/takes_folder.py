@@ -3,6 +3,7 @@ session and written so that a failure costs the take only, never the judged atte
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -30,15 +31,23 @@ def check_takes_folder(folder: Path) -> None:
 
 def write_take(path: Path, audio) -> str | None:
     """Write one take as FLAC; None when it was written, else why not, in a few words (and nothing half-written
-    is left behind)."""
+    is left behind). Encoded in memory first (a take is seconds long) and written with Python's own file calls,
+    so a full disk is said as the system says it ("No space left on device"), not as libsndfile's "System
+    error" or "problem with initialization of the flac decoder"."""
     import soundfile
 
+    encoded = io.BytesIO()
+    try:
+        soundfile.write(encoded, audio.samples, audio.rate, format="FLAC")
+    except (RuntimeError, ValueError) as exc:
+        return f"its audio could not be encoded: {_first_line(exc)}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        soundfile.write(str(path), audio.samples, audio.rate, format="FLAC")
+        with open(path, "wb") as file:
+            file.write(encoded.getvalue())
         return None
-    except (OSError, RuntimeError) as exc:  # soundfile reports a full disk as a RuntimeError ("System error")
-        reason = getattr(exc, "strerror", None) or _first_line(exc)
+    except OSError as exc:
+        reason = exc.strerror or _first_line(exc)
     try:
         if path.is_symlink() or path.is_file():
             path.unlink()
