@@ -104,6 +104,8 @@ def _read(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CallbackError(f"cannot use {path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:  # thousands of nested brackets: no checklist is shaped like that
+        raise CallbackError(f"cannot use {path}: it is nested too deeply to be a checklist") from None
     if not isinstance(data, dict):
         raise CallbackError(f"cannot use {path}: expected a JSON object with \"items\" and/or \"affirmations\"")
     return data

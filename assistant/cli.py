@@ -22,24 +22,32 @@ def _register() -> None:
         cli.add_command(command)
 
 
+def one_line(message: str) -> str:
+    """An error is one line even when what it quotes is not (a file name with a newline in it)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def main() -> None:
+    from assistant import stop_signals
+
+    stop_signals.install()  # SIGTERM and SIGHUP end a session as Ctrl-C does
     _register()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("callback: stopped", err=True)
-        sys.exit(130)
+        click.echo(f"callback: {stop_signals.stopped_message()}", err=True)
+        sys.exit(stop_signals.exit_code())
     except click.UsageError as exc:
         # One line, like every other error: what was wrong, and where the help is.
         command = exc.ctx.command_path if exc.ctx is not None else "callback"
-        click.echo(f"callback: {exc.format_message()} (see `{command} --help`)", err=True)
+        click.echo(f"callback: {one_line(exc.format_message())} (see `{command} --help`)", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except CallbackError as exc:
-        click.echo(f"callback: {exc}", err=True)
+        click.echo(f"callback: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("callback: stopped", err=True)
-        sys.exit(130)
+        click.echo(f"callback: {stop_signals.stopped_message()}", err=True)
+        sys.exit(stop_signals.exit_code())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -362,23 +363,55 @@ class EventFile:
 
     def __call__(self, event: Event) -> None:
         if self._file is not None:
-            self._file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
-            self._file.flush()
+            try:
+                self._file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+                self._file.flush()
+            except OSError as exc:
+                self._give_up(exc)
+
+    def _give_up(self, exc: OSError) -> None:
+        """A log that can no longer be written (a full disk) is given up, and said once: the session goes on.
+        Raised from here, the error ended the session with a traceback and no outcome in the history."""
+        file, self._file = self._file, None
+        try:
+            file.close()
+        except OSError:
+            pass  # the last buffered line cannot be written either
+        try:
+            print(f"callback: cannot write the event log {self.path} ({exc.strerror or exc}); the session goes on "
+                  "without it", file=sys.stderr, flush=True)
+        except OSError:
+            pass
 
     def close(self) -> None:
         if self._file is not None:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError as exc:
+                self._give_up(exc)
             self._file = None
 
 
+#: The first line of a log is its session_start: a few hundred bytes. A first line longer than this (or a file
+#: with no line end at all, such as /dev/zero) is not a log, and is not read any further to find out.
+FIRST_LINE_LIMIT = 64 * 1024
+
+
 def _check_is_event_log(path: Path) -> None:
-    if path.is_dir():
-        raise CallbackError(f"--events {path} is a folder; give a file name")
-    try:
-        with open(path, encoding="utf-8") as existing:
-            first = existing.readline()
-    except FileNotFoundError:
+    """Refuse anything but a missing file, an empty one or an earlier callback log: before opening it, a pipe or
+    a device (which would block or never end), and after, a file whose first line is not an event."""
+    from assistant.plain_files import kind_of
+
+    kind = kind_of(path)
+    if kind == "missing":
         return
+    if kind == "a folder":
+        raise CallbackError(f"--events {path} is a folder; give a file name")
+    if kind is not None:
+        raise CallbackError(f"--events {path} is {kind}, not a file; give a file name")
+    try:
+        with open(path, "rb") as existing:
+            first = existing.readline(FIRST_LINE_LIMIT).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         first = "\0"
     if not first.strip():

@@ -82,6 +82,8 @@ def _read(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CallbackError(f"cannot use {path}: not valid TOML ({exc})") from None
+    except RecursionError:  # thousands of nested brackets: no notes file is shaped like that
+        raise CallbackError(f"cannot use {path}: it is nested too deeply to be a notes file") from None
 
 
 def _parse(data: dict[str, Any], source: str, require: bool = True) -> tuple[Redirection, ...]:
@@ -95,6 +97,11 @@ def _parse(data: dict[str, Any], source: str, require: bool = True) -> tuple[Red
     if unknown:
         raise fail(f"unknown key {sorted(unknown)[0]!r}; notes go in [[redirection]] tables")
     raw = data.get("redirection", [])
+    if isinstance(raw, dict):
+        # `[redirection]` (single brackets) is one table; the notes are an array of tables.
+        raise fail("each note is a [[redirection]] table (double brackets); use [[redirection]], not [redirection]")
+    if not isinstance(raw, list):
+        raise fail(f"redirection = {raw!r} is not a list of notes; write each note as a [[redirection]] table")
     if require and not raw:
         raise fail("it has no [[redirection]] tables")
     notes = tuple(_note(entry, number, fail) for number, entry in enumerate(raw, start=1))
@@ -107,7 +114,7 @@ def _parse(data: dict[str, Any], source: str, require: bool = True) -> tuple[Red
 
 def _note(raw: Any, number: int, fail) -> Redirection:
     if not isinstance(raw, dict):
-        raise fail(f"redirection {number} must be a table")
+        raise fail(f"redirection {number} is {raw!r}, not a table; write each note as a [[redirection]] table")
     unknown = set(raw) - {"id", "kind", "say", "measure", "direction"}
     if unknown:
         raise fail(f"redirection {number}: unknown key {sorted(unknown)[0]!r}")
@@ -119,13 +126,16 @@ def _note(raw: Any, number: int, fail) -> Redirection:
     kind = raw.get("kind")
     if not isinstance(kind, str) or not kind.strip():
         raise fail(f"redirection {number} has no \"kind\"")
+    note_id = raw.get("id")
+    if note_id is not None and (not isinstance(note_id, str) or not note_id.strip()):
+        raise fail(f"redirection {number}: \"id\" must be a word in quotes, such as \"faster\"")
     measure = raw.get("measure")
     direction = raw.get("direction", 0)
     if measure is not None:
-        if measure not in MEASURES:
+        if not isinstance(measure, str) or measure not in MEASURES:
             raise fail(f"redirection {number}: measure must be one of {', '.join(MEASURES)}, not {measure!r}")
-        if direction not in (1, -1):
+        if isinstance(direction, bool) or direction not in (1, -1):
             raise fail(f"redirection {number}: a measured note needs direction = 1 (more) or -1 (less)")
-    note_id = raw.get("id") or f"{kind.strip().lower()}-{number}"
-    return Redirection(str(note_id), kind.strip().lower(), tuple(s.strip() for s in say), measure,
+    note_id = (note_id or "").strip() or f"{kind.strip().lower()}-{number}"
+    return Redirection(note_id, kind.strip().lower(), tuple(s.strip() for s in say), measure,
                        direction if measure else 0)

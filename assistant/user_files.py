@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from assistant.errors import CallbackError
+from assistant.plain_files import kind_of, read_limited
 
 
 def user_file(env_override: str, name: str) -> Path | None:
@@ -23,10 +24,15 @@ def user_file(env_override: str, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+#: The user's checklist or notes file is a few kilobytes; a megabyte is far more than any could hold.
+USER_FILE_LIMIT = 1 << 20
+
+
 def read_text(path: Path) -> str:
+    kind = kind_of(path)
+    if kind is not None:
+        raise CallbackError(f"cannot read {path}: it is {kind}, not a file")
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CallbackError(f"cannot read {path}: {exc.strerror or exc}") from None
+        return read_limited(path, USER_FILE_LIMIT, "a callback settings file").decode("utf-8")
     except UnicodeDecodeError:
         raise CallbackError(f"cannot read {path}: it is not UTF-8 text") from None

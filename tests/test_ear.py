@@ -85,15 +85,17 @@ def test_a_room_with_nobody_speaking_is_heard_as_nothing(engine, tmp_path):
     assert verdict["heard"] == "" and verdict["verdict"] == "missed"
 
 
-def test_a_silent_ten_minute_recording_is_graded_without_hearing_it_through(tmp_path):
+def test_a_silent_ten_minute_recording_is_refused_without_hearing_it_through(tmp_path):
+    """No speech at all is no self-tape: one pass of the speech detector says so, and nothing is graded."""
     take = tmp_path / "silence.wav"
     Audio(np.zeros(16000 * 600, np.int16), 16000).write_wav(take)
     script = tmp_path / "s.txt"
     script.write_text("THEO: Sit down.\nMAYA: You kept the light on for me.\n")
     result = callback("grade", str(take), "--script", str(script), "--role", "MAYA", "--json",
                       "--engine", "pocketsphinx")
-    assert result.returncode == 0, result.stderr
-    assert [line["heard"] for line in json.loads(result.stdout)["lines"]] == [""]
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.strip() == f"callback: no speech found in {take}; nothing was graded or kept (is it the " \
+                                    "right recording, and was the microphone on?)"
 
 
 @pytest.mark.parametrize("said, should_pass", [
@@ -298,8 +300,8 @@ def test_a_damaged_whisper_model_is_a_one_line_error(tmp_path, damage):
         (model / "model.bin").write_bytes(os.urandom(4096))
     script = tmp_path / "s.txt"
     script.write_text("THEO: Sit down.\nMAYA: You kept the light on for me.\n")
-    take = tmp_path / "take.wav"
-    Audio.silence(1.0).write_wav(take)
+    take = tmp_path / "take.wav"  # speech: a recording of silence is refused as no take at all
+    subprocess.run(["espeak-ng", "-w", str(take), "You kept the light on for me."], check=True, timeout=60)
     result = callback("grade", str(take), "--script", str(script), "--role", "MAYA", "--engine", "whisper",
                       env={"CALLBACK_WHISPER_MODEL": str(model)})
     assert result.returncode != 0 and "Traceback" not in result.stderr
@@ -336,12 +338,13 @@ def test_a_vosk_model_full_of_binary_garbage_is_one_line_and_auto_moves_on(tmp_p
     garbage = _garbage_vosk_model(tmp_path / "home" / ".cache" / "vosk" / "vosk-model-garbage")
     script = tmp_path / "s.txt"
     script.write_text("THEO: Sit down.\nMAYA: You kept the light on for me.\n")
-    take = tmp_path / "take.wav"
-    Audio.silence(1.0).write_wav(take)
+    take = tmp_path / "take.wav"  # speech: a recording of silence is refused as no take at all
+    subprocess.run(["espeak-ng", "-w", str(take), "You kept the light on for me."], check=True, timeout=60)
     explicit = callback("grade", str(take), "--script", str(script), "--role", "MAYA", "--engine", "vosk",
                         "--model", str(garbage))
     assert explicit.returncode != 0 and "Traceback" not in explicit.stderr
-    assert len(explicit.stderr.strip().splitlines()) == 1 and "cannot be loaded" in explicit.stderr
+    # Refused by how its files begin, before Vosk is asked to load it.
+    assert len(explicit.stderr.strip().splitlines()) == 1 and "is damaged" in explicit.stderr
 
     home = {"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "home" / ".cache")}
     auto = callback("grade", str(take), "--script", str(script), "--role", "MAYA", "--engine", "auto",

@@ -25,12 +25,13 @@ from assistant.speech import models
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "vosk-model-tiny-xx-0.1"
-FAKE_MODEL = {
-    "am/final.mdl": b"fake acoustic model\n",
+FST_MAGIC = (2125659606).to_bytes(4, "little")  # how every OpenFst graph begins
+FAKE_MODEL = {  # each file begins as the real one does (models.model_problem looks), and is nothing after that
+    "am/final.mdl": b"\0B<TransitionModel> fake acoustic model\n",
     "conf/model.conf": b"--beam=10.0\n",
     "conf/mfcc.conf": b"--use-energy=false\n",
-    "graph/HCLr.fst": b"fake graph\n",
-    "graph/Gr.fst": b"fake grammar\n",
+    "graph/HCLr.fst": FST_MAGIC + b"fake graph\n",
+    "graph/Gr.fst": FST_MAGIC + b"fake grammar\n",
     "graph/disambig_tid.int": b"1\n",
     "README": b"A model that is not one.\n",
 }

@@ -366,10 +366,11 @@ def test_damaged_model_folder_is_a_one_line_error(tmp_path, engine):
 
 
 def test_model_with_garbage_in_its_files_is_a_one_line_error(tmp_path):
-    """Every file present and non-empty, but not what Kaldi expects: Vosk raises, we report one line."""
+    """Every file present and non-empty, but not what Kaldi expects: refused by how its files begin, in one line,
+    before Vosk is asked to load it."""
     garbage = tmp_path / "garbage"
     _write_model_files(garbage)
-    with pytest.raises(CallbackError, match="cannot be loaded") as error:
+    with pytest.raises(CallbackError, match="am/final.mdl is not a Kaldi model file") as error:
         load_engine("vosk", model=garbage)
     assert "\n" not in str(error.value)
 

@@ -6,6 +6,7 @@ import io
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -71,30 +72,45 @@ class Audio:
             out.writeframes(self.pcm())
 
 
-def read_wav(path: str | Path) -> Audio:
+def read_wav(path: str | Path, on_notice: Callable[[str], None] = lambda message: None) -> Audio:
     """Read any PCM WAV (any rate, any channel count, 8/16/24/32-bit or float) as mono Audio.
 
-    Raises CallbackError with a one-line message for a missing, empty or non-WAV file, or a folder.
-    Float samples that are NaN or infinite are read as silence.
+    Raises CallbackError with a one-line message for a missing, empty or non-WAV file, a folder or a device,
+    and for a recording that is not a take (recording_checks.py: cut short, an absurd rate, far too long).
+    Float samples that are NaN or infinite are read as silence. Channels that cancel when mixed are graded
+    one alone, and `on_notice` is told.
     """
     import soundfile
 
+    from assistant.audio.recording_checks import check_complete, check_format, mix_down
+    from assistant.plain_files import kind_of
+
     path = Path(path)
-    if path.is_dir():
+    kind = kind_of(path)
+    if kind == "a folder":
         raise CallbackError(f"cannot read {path}: it is a folder, not a recording; give a WAV file")
-    if not path.is_file():
+    if kind == "missing":
         raise CallbackError(f"cannot read {path}: no such file")
+    if kind is not None:
+        raise CallbackError(f"cannot read {path}: it is {kind}, not a recording; give a WAV file")
+    try:
+        info = soundfile.info(str(path))
+    except (RuntimeError, soundfile.LibsndfileError) as exc:
+        raise CallbackError(f"cannot read {path}: not a WAV file this program can decode ({_first_line(exc)})") from None
+    check_format(path, info.samplerate, info.frames, info.channels)
+    check_complete(path)
     try:
         data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, soundfile.LibsndfileError) as exc:
-        raise CallbackError(f"cannot read {path}: not a WAV file this program can decode ({_first_line(exc)})") from None
+        raise CallbackError(f"cannot read {path}: the file is damaged ({_first_line(exc)})") from None
     if data.shape[0] == 0:
         raise CallbackError(f"cannot read {path}: the recording is empty")
     if not np.isfinite(data).any():
         # A few bad samples are a glitch, heard as silence; a file of nothing else is broken, and grading it
         # would only say "heard nothing", as if the microphone had been off.
         raise CallbackError(f"cannot read {path}: it holds no sound, only invalid samples (NaN or infinity)")
-    return Audio.from_float(data.mean(axis=1), rate)
+    data = np.nan_to_num(data, nan=0.0, posinf=0.0, neginf=0.0)
+    return Audio.from_float(mix_down(data, path, on_notice), rate)
 
 
 def audio_from_wav_bytes(blob: bytes) -> Audio:

@@ -14,7 +14,14 @@ from pathlib import Path
 import click
 
 from assistant.commands.history_options import history_option, open_history
-from assistant.commands.options import actor_noise_option, device_options, engine_options, open_runtime
+from assistant.commands.options import (
+    actor_noise_option,
+    device_options,
+    engine_options,
+    finite_range,
+    open_runtime,
+    timeout_option,
+)
 from assistant.errors import CallbackError
 from assistant.events import Outcome
 
@@ -46,8 +53,7 @@ def session_options(command):
               help="With --actor virtual: what the virtual actor answers, comma-separated, one per question asked "
                    "(yes, no, repeat, skip, back, stop or a synonym such as yeah, nope, say again; 'silence' to say "
                    "nothing; 'say:ANY WORDS' to say something else).")
-@click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
-              help="Seconds to wait for an answer to start before asking again.")
+@timeout_option("Seconds to wait for an answer to start before asking again.")
 @click.option("--script", "drill_script", type=click.Path(path_type=str), default=None,
               help="Your sides: say yes to the drill offer and a redirection drill on them follows at once.")
 @click.option("--role", "drill_role", default=None, help="With --script: the character you play.")
@@ -134,11 +140,11 @@ def _drill_now(runtime, drill, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--minutes", type=click.FloatRange(min=0, min_open=True, max=60), default=2.0, show_default=True,
+@click.option("--minutes", type=finite_range(min=0, min_open=True, max=60), default=2.0, show_default=True,
               help="About how long to breathe (fractions allowed: 0.5 is thirty seconds). There is always one full "
                    "round and one affirmation, about half a minute.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-@click.option("--stop-after", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--stop-after", type=finite_range(0, 3600), default=None, metavar="SECONDS",
               help="With --actor virtual: the virtual actor asks to stop once this many seconds have passed.")
 @session_options
 def ground(minutes, as_json, stop_after, **settings):
@@ -227,17 +233,20 @@ def _print_outcome(outcome, as_json: bool, history) -> None:
 
 
 def _print_last(store, as_json: bool) -> None:
-    record = store.last_checklist()
+    kept = store.kept()  # reading must not create a history
+    record = kept.last_checklist() if kept is not None else None
     if record is None:
         raise CallbackError(f"no checklist saved yet in {store.path}; run `callback checklist` first")
+    ended = _how_it_ended(record.session)
     if as_json:
         summary = dict(record.session.summary)
+        summary["ended"] = ended
         summary["items"] = [{"question": a.question, "answer": a.answer} for a in record.answers]
         summary["saved_at"] = record.session.ended_at
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
-    ended = record.session.summary.get("ended", "finished")
-    click.echo(f"Checklist of {_local_time(record.session.ended_at or record.session.started_at)} ({ended}):")
+    shown = UNFINISHED_SAID if ended == UNFINISHED else ended
+    click.echo(f"Checklist of {_local_time(record.session.ended_at or record.session.started_at)} ({shown}):")
     for answer in record.answers:
         click.echo(f"{answer.answer:<8} {answer.question}")
     revisit = [a.question for a in record.answers if a.revisit]
@@ -247,6 +256,19 @@ def _print_last(store, as_json: bool) -> None:
             click.echo(f"  - {question}")
     else:
         click.echo("Nothing to revisit.")
+
+
+#: How a checklist that never ended is shown: callback was killed (SIGKILL, a power cut) before it could say how
+#: it ended, so its answers are those given before; it is not "finished".
+UNFINISHED = "unfinished"
+UNFINISHED_SAID = "unfinished: callback was stopped before it could end it"
+
+
+def _how_it_ended(session) -> str:
+    """The outcome the history kept; a session with no end kept was cut off, whatever else it says."""
+    if session.ended_at is None:
+        return UNFINISHED
+    return session.outcome or session.summary.get("ended") or "finished"
 
 
 def _local_time(stamp: str) -> str:

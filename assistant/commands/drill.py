@@ -15,6 +15,7 @@ from assistant.commands.options import (
     load_role,
     open_runtime,
     strictness_option,
+    timeout_option,
 )
 from assistant.commands.run import cast_voices
 from assistant.errors import CallbackError
@@ -41,8 +42,7 @@ def actor_stubborn_option(command):
 @actor_stubborn_option
 @click.option("--seed", type=int, default=0, help="Seed for the choice of notes and the virtual actor.")
 @click.option("--rate", type=int, default=None, help="Speech rate of callback's voice, in words per minute.")
-@click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
-              help="Seconds of silence before callback offers the line.")
+@timeout_option("Seconds of silence before callback offers the line.")
 @click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
               help="Write every event as JSON lines (appends to an earlier log).")
 @history_option

@@ -24,7 +24,7 @@ from assistant.session.runtime import run_session
 @click.argument("take", type=click.Path(path_type=str))
 @click.option("--script", "script_path", required=True, type=click.Path(path_type=str), help="The script file.")
 @click.option("--role", required=True, help="The character you play.")
-@click.option("--line", "line_number", type=int, default=None, help="Grade only this line of the role (1-based).")
+@click.option("--line", "line_number", type=click.IntRange(min=1), default=None, help="Grade only this line of the role (1-based).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--save-takes", is_flag=True,
               help="Keep each graded line's audio in the practice history; `callback takes` lists and plays them.")
@@ -44,7 +44,9 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
         raise CallbackError(f"{role} has {len(lines)} lines; --line must be between 1 and {len(lines)}")
     if save_takes and no_history:
         raise CallbackError("--save-takes keeps the takes in the practice history; drop --no-history")
-    audio = read_wav(take)
+    audio = read_wav(take, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+    if line_number is None:
+        refuse_without_speech(take, audio)
 
     # The history first, as every session opens it: a data folder that cannot take it is said at once, before
     # the event log is touched or the recognizer spends seconds loading.
@@ -81,6 +83,17 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
     right = sum(r.verdict.ok for r in results)
     perfect = sum(r.verdict.word_perfect for r in results)
     click.echo(f"{right} of {len(results)} lines right, {perfect} word perfect")
+
+
+def refuse_without_speech(take: str, audio) -> None:
+    """A tape with no speech in it is not a self-tape: graded, it was stored as a miss of every line, as if the
+    actor had said nothing right. Checked before anything is opened, so nothing is recorded. (One line's take
+    of silence is still judged, as the miss of a line not said: that is what was recorded for it.)"""
+    from assistant.speech.activity import speech_regions
+
+    if not speech_regions(audio):
+        raise CallbackError(f"no speech found in {take}; nothing was graded or kept (is it the right recording, "
+                            "and was the microphone on?)")
 
 
 @dataclass

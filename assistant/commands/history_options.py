@@ -19,4 +19,5 @@ def open_history(settings, script_path=None, title=None, keep_takes: bool = Fals
     if settings.get("no_history"):
         click.echo("callback: --no-history: nothing from this session will be kept", err=True)
         return None
-    return open_recorder(True, script_path, title, keep_takes)
+    return open_recorder(True, script_path, title, keep_takes,
+                         on_notice=lambda message: click.echo(f"callback: {message}", err=True))

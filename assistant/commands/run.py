@@ -12,9 +12,11 @@ from assistant.commands.options import (
     actor_noise_option,
     device_options,
     engine_options,
+    finite_range,
     load_role,
     open_runtime,
     strictness_option,
+    timeout_option,
 )
 from assistant.errors import CallbackError
 
@@ -36,7 +38,7 @@ def _common_options(command, with_actor: bool):
         options += [
             click.option("--actor", type=click.Choice(["mic", "virtual"]), default="mic", show_default=True,
                          help="Who speaks the role: you at the microphone, or the virtual actor."),
-            click.option("--actor-mistakes", type=click.FloatRange(0, 1), default=0.0,
+            click.option("--actor-mistakes", type=finite_range(0, 1), default=0.0,
                          help="Share of the virtual actor's lines said wrong (0 to 1)."),
             click.option("--actor-commands", is_flag=True, help="Let the virtual actor use voice commands."),
             click.option("--actor-stubborn", is_flag=True,
@@ -49,10 +51,9 @@ def _common_options(command, with_actor: bool):
         click.option("--rate", type=int, default=None, help="Cue speech rate in words per minute."),
         click.option("--natural-cues", is_flag=True, help="Speak cues in the natural (hibari) voice."),
         click.option("--read-directions", is_flag=True, help="Also read parentheticals aloud."),
-        click.option("--timeout", type=click.FloatRange(min=0.5), default=8.0, show_default=True,
-                     help="Seconds of silence before callback offers the line."),
+        timeout_option("Seconds of silence before callback offers the line."),
         click.option("--save-takes", is_flag=True, help="Keep each attempt's audio beside the practice history."),
-        click.option("--redirect-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+        click.option("--redirect-rate", type=finite_range(0, 1), default=0.0, show_default=True,
                      help="After a right line, the chance of a director's note and the line again (0 to 1)."),
         click.option("--kinds", default=None, metavar="LIST",
                      help="With --redirect-rate: only these kinds of note (pace, loudness, pauses, pitch, "
@@ -80,9 +81,9 @@ def _demo_options(command):
 @click.command()
 @click.argument("script_path", metavar="SCRIPT", type=click.Path(path_type=str))
 @click.option("--role", required=True, help="The character you play.")
-@click.option("--scene", type=int, default=None, help="Only this scene (1-based).")
-@click.option("--from", "start", type=int, default=None, help="Start at your line N (1-based).")
-@click.option("--to", "end", type=int, default=None, help="End at your line N (1-based).")
+@click.option("--scene", type=click.IntRange(min=1), default=None, help="Only this scene (1-based).")
+@click.option("--from", "start", type=click.IntRange(min=1), default=None, help="Start at your line N (1-based).")
+@click.option("--to", "end", type=click.IntRange(min=1), default=None, help="End at your line N (1-based).")
 @click.option("--loop", is_flag=True, help="Go round again until you say stop.")
 @click.option("--focus", type=click.Choice(["weak"]), default=None,
               help="weak: only the exchanges around your weakest lines, from your practice history.")
@@ -95,7 +96,7 @@ def run(script_path, role, scene, start, end, loop, focus, count, **settings):
 
 
 @click.command()
-@click.option("--mistakes", type=click.FloatRange(0, 1), default=0.25, show_default=True,
+@click.option("--mistakes", type=finite_range(0, 1), default=0.25, show_default=True,
               help="Share of lines the virtual actor gets wrong.")
 @_demo_options
 def demo(mistakes, **settings):

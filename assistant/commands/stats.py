@@ -29,11 +29,11 @@ class RoleHistory:
 
 
 def history_store():
-    """The history file, or None when callback has never kept one (reading must not create it)."""
+    """The history file, or None when callback has never kept one (reading must not create it); a one-line error
+    when the data folder cannot exist."""
     from assistant.history.database import Store
 
-    store = Store()
-    return store if store.path.exists() else None
+    return Store().kept()
 
 
 def load_role_history(script_path: str | Path, role: str | None) -> RoleHistory:

@@ -23,7 +23,7 @@ GAP_SECONDS = 0.6
 @click.command()
 @click.argument("script", type=click.Path(path_type=str))  # existence is checked by load_script, in its words
 @click.option("--role", required=True, help="The character whose takes to list.")
-@click.option("--line", "line_number", type=int, default=None, help="Only this line of the role (1-based).")
+@click.option("--line", "line_number", type=click.IntRange(min=1), default=None, help="Only this line of the role (1-based).")
 @click.option("--play", is_flag=True, help="Play the takes, oldest first, through the speaker.")
 @click.option("--output-device", default=None, help="Speaker (index or name; see `callback devices`).")
 def takes(script, role, line_number, play, output_device):
@@ -52,8 +52,8 @@ def kept_takes(script_path: str, role: str, line_number: int | None = None) -> l
     from assistant.history.database import Store
     from assistant.history.recorder import ScriptIdentity
 
-    store = Store()
-    if not store.path.exists():
+    store = Store().kept()
+    if store is None:
         return []  # nothing was ever kept; reading must not create a history file
     script = ScriptIdentity.of_file(script_path)
     attempts = store.attempts(role, script_hash=script.content_hash, script_path=script.path)

@@ -30,6 +30,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from assistant.errors import HistoryError
+from assistant.history.file_checks import (
+    SET_HOME,
+    folder_writable,
+    impossible_folder,
+    read_only_connection,
+    read_only_error,
+    refuse_foreign,
+)
 
 #: Version 1: sessions and checklist_answers (callback 0.1). Version 2: scripts, attempts, and a session's
 #: script, role, outcome and error. Version 3: an attempt's verdict may be a "slip" (small words only).
@@ -194,16 +202,23 @@ class AttemptRecord:
         return self.verdict == "ok"
 
 
-def open_connection(path: Path) -> sqlite3.Connection:
+def open_connection(path: Path, writing: bool = True) -> sqlite3.Connection:
     """A connection to the file at `path`, migrated to SCHEMA_VERSION, in WAL mode. Every failure is a
-    one-line HistoryError naming the file; nothing is ever deleted or recreated."""
+    one-line HistoryError naming the file; nothing is ever deleted or recreated, and another program's database
+    is refused before anything in it changes. Only for reading (`writing` False), a history in a read-only
+    folder is opened read-only as it is."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HistoryError(f"cannot keep practice history in {path.parent}: {exc.strerror} "
+        raise impossible_folder(path, SET_HOME) or HistoryError(f"cannot keep practice history in {path.parent}: {exc.strerror} "
                             "(set CALLBACK_HOME to a folder you can write, or add --no-history)") from None
     if path.is_dir():
         raise HistoryError(f"{path} is a folder, not a callback database; move it aside")
+    refuse_foreign(path)  # and a pipe or a device, which SQLite would block on or call "disk I/O error"
+    if not folder_writable(path):
+        if writing or not path.exists():
+            raise read_only_error(path)
+        return _read_only(path)
     try:
         connection = sqlite3.connect(path, timeout=BUSY_SECONDS, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -221,6 +236,20 @@ def open_connection(path: Path) -> sqlite3.Connection:
             # In WAL mode NORMAL loses no committed row to a crash of callback, only (rarely) to a power cut.
             connection.execute("PRAGMA synchronous = NORMAL")
             migrate(connection, path)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A history in a folder that cannot be written (a backup, a read-only mount), opened to be read as it is:
+    it cannot be migrated, so it must already be of this callback's schema."""
+    connection = read_only_connection(path)
+    try:
+        with translated_errors(path):
+            if _check_version(connection, path) != SCHEMA_VERSION:
+                raise read_only_error(path)
     except BaseException:
         connection.close()
         raise
@@ -269,6 +298,8 @@ def translated_errors(path: Path) -> Iterator[None]:
         if "readonly" in message or "read-only" in message:
             raise HistoryError(f"cannot write {path}: it is read-only (set CALLBACK_HOME to a folder you can "
                                 "write, or add --no-history)") from None
+        if "unable to open" in message and not folder_writable(path):
+            raise read_only_error(path) from None
         if "disk" in message and "full" in message:
             raise HistoryError(f"cannot write {path}: the disk is full") from None
         raise HistoryError(f"cannot use {path}: {message}") from None
@@ -289,9 +320,19 @@ class Store:
             connection.execute("BEGIN IMMEDIATE")  # takes the write lock: a read-only or locked file fails here
             connection.execute("ROLLBACK")
 
+    def kept(self) -> "Store | None":
+        """This store when a history has been kept here, None when none has yet (reading must not create one);
+        a HistoryError when there never can be one (a file stands where a folder of the path should)."""
+        if self.path.exists():
+            return self
+        problem = impossible_folder(self.path)
+        if problem is not None:
+            raise problem
+        return None
+
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = open_connection(self.path)
+    def _connect(self, writing: bool = True) -> Iterator[sqlite3.Connection]:
+        connection = open_connection(self.path, writing)
         try:
             with translated_errors(self.path):
                 with connection:  # one transaction: all of an operation's rows or none
@@ -306,14 +347,14 @@ class Store:
             return insert_session(connection, kind, started_at, summary, ended_at=ended_at)
 
     def last_session(self, kind: str) -> SessionRecord | None:
-        with self._connect() as connection:
+        with self._connect(writing=False) as connection:
             row = connection.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)
             ).fetchone()
         return _session(row) if row else None
 
     def sessions(self, kind: str | None = None) -> list[SessionRecord]:
-        with self._connect() as connection:
+        with self._connect(writing=False) as connection:
             rows = connection.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE ? IS NULL OR kind = ? ORDER BY id", (kind, kind)
             ).fetchall()
@@ -332,7 +373,7 @@ class Store:
 
     def last_checklist(self) -> ChecklistRecord | None:
         """The last checklist session with at least one answer."""
-        with self._connect() as connection:
+        with self._connect(writing=False) as connection:
             row = connection.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE kind = 'checklist'"
                 " AND EXISTS (SELECT 1 FROM checklist_answers a WHERE a.session_id = sessions.id)"
@@ -344,7 +385,7 @@ class Store:
         return ChecklistRecord(_session(row), answers)
 
     def checklists(self) -> list[ChecklistRecord]:
-        with self._connect() as connection:
+        with self._connect(writing=False) as connection:
             rows = connection.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE kind = 'checklist' ORDER BY id").fetchall()
             return [ChecklistRecord(_session(row), self._answers(connection, row[0])) for row in rows]
@@ -377,7 +418,7 @@ class Store:
             query.append(" AND (sc.content_hash = ? OR sc.path = ?)")
             parameters += [script_hash, script_path]
         query.append(" ORDER BY a.id")
-        with self._connect() as connection:
+        with self._connect(writing=False) as connection:
             rows = connection.execute("".join(query), parameters).fetchall()
         return [_attempt(row) for row in rows]
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from assistant.errors import HistoryError
 from assistant.events import Answer, Event, SessionEnd, SessionStart, Verdict
 from assistant.history.database import (
     ChecklistAnswer,
@@ -25,6 +26,7 @@ from assistant.history.database import (
     script_id,
     translated_errors,
 )
+from assistant.history.takes_folder import check_takes_folder, write_take
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,19 @@ class ScriptIdentity:
         return cls(str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest(), title)
 
 
+def _to_stderr(message: str) -> None:
+    print(f"callback: {message}", file=sys.stderr, flush=True)
+
+
 class HistoryRecorder:
     """Writes one session into the history file, event by event."""
 
-    def __init__(self, store: Store, script: ScriptIdentity | None = None, keep_takes: bool = False):
+    def __init__(self, store: Store, script: ScriptIdentity | None = None, keep_takes: bool = False,
+                 on_notice: Callable[[str], None] = _to_stderr):
         self.store = store
         self.script = script
         self.keep_takes = keep_takes
+        self._on_notice = on_notice
         self.session_id: int | None = None
         self.write_seconds: list[float] = []  # per attempt written: what the history adds to a judged line
         self._takes: dict[int, int] = {}
@@ -55,6 +63,12 @@ class HistoryRecorder:
         with translated_errors(store.path):
             self._connection.execute("BEGIN IMMEDIATE")  # a read-only or locked file fails here, not mid-session
             self._connection.execute("ROLLBACK")
+        if keep_takes:
+            try:
+                check_takes_folder(self.takes_folder)
+            except BaseException:
+                self.close()
+                raise
 
     @property
     def takes_folder(self) -> Path:
@@ -102,18 +116,17 @@ class HistoryRecorder:
              str(take) if take else None),
         )
 
-    def _save_take(self, event: Verdict) -> Path:
-        import soundfile
-
+    def _save_take(self, event: Verdict) -> Path | None:
+        """The take's file, or None when it could not be written: the attempt is kept all the same (a full disk
+        must not cost a judged line), and the user is told in one line."""
         folder = self.takes_folder / f"session-{self.session_id}"
         self._takes[event.line] = self._takes.get(event.line, 0) + 1  # "back" can bring a line round again
         path = folder / f"line-{event.line:03d}-{self._takes[event.line]}.flac"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            soundfile.write(str(path), event.audio.samples, event.audio.rate, format="FLAC")
-        except (OSError, RuntimeError) as exc:  # soundfile reports a full disk as a RuntimeError
-            raise HistoryError(f"cannot keep the take in {folder}: {exc}") from None
-        return path
+        problem = write_take(path, event.audio)
+        if problem is None:
+            return path
+        self._on_notice(f"the take of line {event.line} was not kept ({problem}); the attempt is kept without it")
+        return None
 
     def _answer(self, event: Answer) -> None:
         answer = ChecklistAnswer(event.item_id, event.question, event.recorded, event.revisit)
@@ -133,10 +146,11 @@ class HistoryRecorder:
 
 
 def open_recorder(keep: bool = True, script_path: str | Path | None = None, title: str | None = None,
-                  keep_takes: bool = False, store: Store | None = None) -> HistoryRecorder | None:
+                  keep_takes: bool = False, store: Store | None = None,
+                  on_notice: Callable[[str], None] = _to_stderr) -> HistoryRecorder | None:
     """The session's recorder, opened and checked now (a one-line HistoryError if the history cannot be
     written), or None when the user asked for no history."""
     if not keep:
         return None
     script = ScriptIdentity.of_file(script_path, title) if script_path is not None else None
-    return HistoryRecorder(store or Store(), script, keep_takes)
+    return HistoryRecorder(store or Store(), script, keep_takes, on_notice)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from assistant.errors import CallbackError
+from assistant.plain_files import MB, kind_of, read_limited
 
 _FORMATS_HINT = "a script is plain text ('NAME: words'), Fountain (.fountain), Final Draft (.fdx) or PDF sides (.pdf)"
 
@@ -14,19 +15,37 @@ _FORMATS_HINT = "a script is plain text ('NAME: words'), Fountain (.fountain), F
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 
+#: A feature screenplay as text, Fountain or Final Draft XML is well under 2 MB; ten times that is no script.
+TEXT_LIMIT = 20 * MB
+#: PDF sides may be scans: a whole feature photographed page by page in colour (120 pages at about 1.5 MB) is
+#: under 200 MB, and reading more than that by OCR would take the best part of an hour anyway.
+PDF_LIMIT = 200 * MB
+_PDF_MAGIC = b"%PDF-"
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; refuses missing, unreadable, folder and empty paths."""
-    if not path.exists():
+    """The file's bytes; refuses missing, unreadable, folder, empty and oversized paths, and anything that is not
+    a regular file (/dev/zero, a FIFO), before reading."""
+    kind = kind_of(path)
+    if kind == "missing":
         raise CallbackError(f"script not found: {path}")
-    if path.is_dir():
+    if kind == "a folder":
         raise CallbackError(f"{path} is a folder, not a script file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CallbackError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if kind is not None:
+        raise CallbackError(f"{path} is {kind}, not a script file; {_FORMATS_HINT}")
+    pdf = path.suffix.lower() == ".pdf" or _starts_as_pdf(path)
+    data = read_limited(path, PDF_LIMIT if pdf else TEXT_LIMIT, "a PDF script" if pdf else "a script")
     if not data.strip():
         raise CallbackError(f"{path} is empty; {_FORMATS_HINT}")
     return data
+
+
+def _starts_as_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(1024).lstrip()[:5] == _PDF_MAGIC
+    except OSError as exc:
+        raise CallbackError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def decode_text(data: bytes, path: Path) -> str:

@@ -26,9 +26,27 @@ _UNPRINTED_KINDS = {"summary"}
 _QUIET = {EventType.RECOGNIZED, EventType.PARTIAL}
 
 
+def _until_gone(echo: Callable[[str], None]) -> Callable[[str], None]:
+    """`echo`, falling silent once the terminal is gone (closed, or a pipe whose reader left): a printer that
+    raised there ended the session mid-scene with no outcome kept, while the actor, who hears the session rather
+    than reads it, was still rehearsing."""
+    gone = False
+
+    def write(text: str) -> None:
+        nonlocal gone
+        if gone:
+            return
+        try:
+            echo(text)
+        except OSError:
+            gone = True
+
+    return write
+
+
 class TerminalPrinter:
     def __init__(self, echo: Callable[[str], None], counts: bool = True):
-        self._echo = echo
+        self._echo = _until_gone(echo)
         self._counts = counts  # print one- and two-word prompts (off for grounding's counts)
         self._kind = ""
         self._role = ""

