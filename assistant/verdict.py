@@ -121,13 +121,14 @@ def word_held(spot: Spot, judged: Judged, hearing: Hearing | None) -> bool:
     sure to tell those apart, and an actor who really said the other word leaves the line a poor fit.
     Whisper's fit alone passed "and you it" for "and you know it" and "me the cues" for "give me the cues"
     (issue 21): it scores a predictable word highly whether or not the audio holds it. A dropped word is
-    never a phone away from anything, so only PocketSphinx can put it back, and never at the line's end,
-    where its alignment stretches a word that is not there over the silence after the line (it chose 16 of
-    72 last words left out; 0 of 456 inside a line: speech/referee.py).
+    never a phone away from anything, so only PocketSphinx can put it back, and never at the line's start or
+    end, where its alignment stretches a word that is not there over the room before or after the line (it
+    chose 16 of 72 last words left out, and a first "You" left out in a humming room; 0 of 456 inside a
+    line: speech/referee.py).
     """
     if hearing is None or judged.fit is None:
         return False
-    if not spot.heard and not spot.after:
+    if not spot.heard and (not spot.before or not spot.after):
         return False
     if not (judged.fit.fits if could_be_misheard(spot) else judged.fit.fits_clearly):
         return False

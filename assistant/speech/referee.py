@@ -128,9 +128,9 @@ class Referee:
 
         Measured on six lines the verdict was not tuned on, every word but the articles left out in turn, two
         voices, six rooms (quiet, -40 dBFS hiss and hum, lowered, fast, reverberant): of 456 words left out
-        inside a line it chose none; of the same words said, it chose 425. At a line's end it is no judge:
-        it chose 16 of 72 last words left out, stretching them over the silence after the line
-        (assistant/verdict.py does not ask it there)."""
+        inside a line it chose none; of the same words said, it chose 425. At a line's edges it is no judge:
+        it chose 16 of 72 last words left out, stretching them over the silence after the line, and a first
+        word left out over the room before it (assistant/verdict.py does not ask it there)."""
         if not spot.line:
             return False
         words = set(spot.before + spot.line + spot.heard + spot.after)
