@@ -8,6 +8,7 @@ minutes to hear through; now it is one pass of the detector, about 1/300 of real
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -62,6 +63,19 @@ class LineGrade:
 #: twice once (one batch of 26 read at 0.85 of the truth), in 12 s batches every batch read at 0.94 or better
 #: (mean 0.98), in the same time: a window's cost is mostly the words it writes.
 _BATCH_SECONDS = 12.0
+
+
+def threads_that_wait_asleep() -> None:
+    """Let Whisper's threads sleep, not spin, while they wait for one another (OMP_WAIT_POLICY=PASSIVE, unless
+    the user chose otherwise); called before Whisper loads (the OpenMP runtime reads it once, on loading).
+
+    CTranslate2 runs each step on every core, and by default a thread that is done spins until the others
+    are: on a machine busy with anything else, it spins while the thread it waits for has no core. Measured on
+    this project's 2-core machine with other processes busy (load 5.5): the 14 decodes of scripts/bench_tape.py's
+    73 s self-tape took 49 to 51 s spinning, 3.2 to 3.8 s asleep. Grading is work nobody waits on word by word,
+    so it takes the policy that does not fall over when the machine is shared.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def hear(ear: Ear, audio: Audio, words: bool = False) -> tuple[str, Transcript]:
