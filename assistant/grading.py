@@ -71,9 +71,10 @@ def threads_that_wait_asleep() -> None:
 
     CTranslate2 runs each step on every core, and by default a thread that is done spins until the others
     are: on a machine busy with anything else, it spins while the thread it waits for has no core. Measured on
-    this project's 2-core machine with other processes busy (load 5.5): the 14 decodes of scripts/bench_tape.py's
-    73 s self-tape took 49 to 51 s spinning, 3.2 to 3.8 s asleep. Grading is work nobody waits on word by word,
-    so it takes the policy that does not fall over when the machine is shared.
+    this project's 2-core machine, grading scripts/bench_tape.py's 73 s self-tape: with other processes busy
+    (load 4.8), 99 s spinning and 9.3 s asleep; nearly idle (load 1.6), 5.6 to 6.0 s spinning and 6.9 to 7.8 s
+    asleep. Grading is work nobody waits on word by word, so it gives up a fifth when the machine is idle not
+    to take ten times as long when it is shared.
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
