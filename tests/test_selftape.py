@@ -181,8 +181,8 @@ def test_a_pause_of_a_second_and_a_half_keeps_the_next_lines_first_word_off_the_
 @pytest.mark.slow
 def test_a_tape_repeating_one_line_is_heard_within_its_token_budget(studio, ear):
     """A minute of one line said over and over, read in the 24 s pieces grading used to read a tape in: given
-    the script's names, Whisper went on after the last word to its 448 tokens (531 words in all, each piece
-    over its budget by 64 to 77 words). Every reading is now bounded by what a person can say in it."""
+    the script's names, Whisper went on after the last word to its 448 tokens (531 words in all for 133 said, two
+    of the three pieces far over their budget). Every reading is now bounded by what a person can say in it."""
     from assistant.audio.pcm import Audio
     from assistant.speech.activity import speech_regions
     from assistant.speech.whisper_engine import token_budget
