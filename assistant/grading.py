@@ -8,14 +8,13 @@ minutes to hear through; now it is one pass of the detector, about 1/300 of real
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Sequence
-
-from rapidfuzz.distance import Levenshtein
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from assistant.audio.denoise import clean_speech
 from assistant.audio.pcm import SPEECH_RATE, Audio
-from assistant.linecheck import Strictness, Verdict, check_line, normalise_words
+from assistant.linecheck import Strictness, Verdict, check_line
 from assistant.script.model import Line
 from assistant.speech.activity import Region, recording_time, speech_regions
 from assistant.speech.engines import SpeechEngine
@@ -23,27 +22,62 @@ from assistant.speech.hearing import Ear
 from assistant.speech.recognizer import Transcript, Word
 from assistant.verdict import judge_reading, judge_strong
 
+if TYPE_CHECKING:
+    from assistant.tape import Placement
+
 #: A little room tone on both sides helps a recognizer settle in and close the last word, as in a real room.
 _PADDING_SECONDS = 0.3
-_MARGIN_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
 class LineGrade:
     line_number: int  # 1-based among the role's lines
     line: Line
-    verdict: Verdict
+    verdict: Verdict  # for a skipped line, the line check of nothing heard: no verdict was made on it
     hearing: str = ""  # the engine whose transcript the verdict was made on
     # The stretch of recording the verdict was made on (a take worth keeping); None for a line never said.
     audio: Audio | None = field(default=None, compare=False, repr=False)
+    # Where a self-tape had the line (tape.py); None for a take graded on its own.
+    placement: "Placement | None" = field(default=None, compare=False)
+
+    @property
+    def skipped(self) -> bool:
+        """A line of a self-tape that has no take of it: not an attempt, so not a miss."""
+        return self.placement is not None and self.placement.skipped
+
+    @property
+    def status(self) -> str:
+        """The verdict, or "skipped"."""
+        return "skipped" if self.skipped else self.verdict.verdict
 
     def to_dict(self) -> dict:
-        return {"line": self.line_number, "source_line": self.line.source_line, **self.verdict.to_dict(),
-                "hearing": self.hearing}
+        head = {"line": self.line_number, "source_line": self.line.source_line}
+        if self.skipped:
+            return {**head, "verdict": "skipped", "expected": self.line.text, "heard": "", "hearing": self.hearing,
+                    **self.placement.to_dict()}
+        return {**head, **self.verdict.to_dict(), "hearing": self.hearing,
+                **(self.placement.to_dict() if self.placement is not None else {})}
 
 
-#: Whisper hears a tape in batches of speech this long at most: its window is 30 s.
-_BATCH_SECONDS = 24.0
+#: Whisper hears a tape in batches of this much recording at most (its window is 30 s). Measured on ten minutes
+#: of varied speech (scripts/bench_tape.py): in 24 s batches it left out a sentence and wrote a sentence said
+#: twice once (one batch of 26 read at 0.85 of the truth), in 12 s batches every batch read at 0.94 or better
+#: (mean 0.98), in the same time: a window's cost is mostly the words it writes.
+_BATCH_SECONDS = 12.0
+
+
+def threads_that_wait_asleep() -> None:
+    """Let Whisper's threads sleep, not spin, while they wait for one another (OMP_WAIT_POLICY=PASSIVE, unless
+    the user chose otherwise); called before Whisper loads (the OpenMP runtime reads it once, on loading).
+
+    CTranslate2 runs each step on every core, and by default a thread that is done spins until the others
+    are: on a machine busy with anything else, it spins while the thread it waits for has no core. Measured on
+    this project's 2-core machine, grading scripts/bench_tape.py's 73 s self-tape: with other processes busy
+    (load 4.8), 99 s spinning and 9.3 s asleep; nearly idle (load 1.6), 5.6 to 6.0 s spinning and 6.9 to 7.8 s
+    asleep. Grading is work nobody waits on word by word, so it gives up a fifth when the machine is idle not
+    to take ten times as long when it is shared.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def hear(ear: Ear, audio: Audio, words: bool = False) -> tuple[str, Transcript]:
@@ -109,15 +143,19 @@ def grade_tape(
     progress: bool | None = None,
     on_grade: Callable[[LineGrade], None] = lambda graded: None,
 ) -> list[LineGrade]:
-    """Grade a self-tape that runs a role's lines in order, each line judged on the words heard for it.
+    """Grade a self-tape that runs a role's lines in order, each line judged on its own stretch of audio.
 
-    The tape's speech is transcribed with word times to find where each line was said; then each line's
-    stretch of audio is heard again on its own, as a single take is (with the recognizer's alternatives,
-    or Whisper's fit of the line). progress: None shows a bar on a terminal once grading has taken two
-    seconds. on_grade is told of each line as soon as it is judged, so a long tape's history is kept line by
-    line and Ctrl-C loses only the line being heard.
+    The tape's speech is transcribed with word times, in batches of at most _BATCH_SECONDS (a decode that
+    loops costs one batch at most: see WhisperBackend.transcribe); assistant/tape.py finds where each line
+    was said (a skipped line, a line said again, the reader's cues); then each line's stretch is heard again
+    on its own, as a single take is (with the recognizer's alternatives, or Whisper's fit of the line). A line
+    with no take on the tape is skipped: no verdict is made on it. progress: None shows a bar on a terminal
+    once grading has taken two seconds. on_grade is told of each line as soon as it is judged, so a long
+    tape's history is kept line by line and Ctrl-C loses only the line being heard.
     """
     from tqdm import tqdm
+
+    from assistant.tape import place_lines
 
     audio = audio.to_rate(SPEECH_RATE)
     regions = speech_regions(audio)
@@ -126,81 +164,60 @@ def grade_tape(
                disable=None if progress is None else not progress)
     with bar:
         words: list[Word] = []
-        hearing = ear.live.name
-        for batch in batches:
-            start, end = batch[0].start, batch[-1].end
-            piece = Audio(audio.samples[int(start * SPEECH_RATE) : int(end * SPEECH_RATE)], SPEECH_RATE)
-            hearing, heard = hear(ear, piece, words=True)
-            words += [Word(w.text, w.start + start, w.end + start, w.confidence) for w in heard.words]
+        hearing = ear.strong.name if ear.strong is not None else ear.live.name
+        for start, end in batches:
+            inside = [Region(max(r.start, start), min(r.end, end)) for r in regions if r.start < end and start < r.end]
+            hearing, heard = _hear_batch(ear, audio, inside, start, end)
+            words += heard
             bar.update(1)
-        segments = split_by_lines(words, [line.text for line in lines])
+        placements = place_lines(words, regions, [line.text for line in lines])
         grades = []
-        for number, (line, said) in enumerate(zip(lines, segments), start=1):
-            if not said:
-                grades.append(LineGrade(number, line, check_line(line.text, "", strictness, ear.names), hearing))
+        for number, (line, placed) in enumerate(zip(lines, placements), start=1):
+            take = placed.take
+            if take is None:
+                graded = LineGrade(number, line, check_line(line.text, "", strictness, ear.names), hearing,
+                                   placement=placed)
             else:
-                start = max(0.0, said[0].start - _MARGIN_SECONDS)
-                end = said[-1].end + _MARGIN_SECONDS
-                stretch = Audio(audio.samples[int(start * audio.rate) : int(end * audio.rate)], audio.rate)
-                grades.append(grade_line(ear, stretch, line, number, strictness))
-            on_grade(grades[-1])
+                stretch = Audio(audio.samples[int(take.start * audio.rate) : int(take.end * audio.rate)], audio.rate)
+                graded = replace(grade_line(ear, stretch, line, number, strictness), placement=placed)
+            grades.append(graded)
+            on_grade(graded)
             bar.update(1)
     return grades
 
 
-def _batches(regions: Sequence[Region]) -> list[list[Region]]:
-    """Neighbouring stretches of speech grouped so that each group spans at most _BATCH_SECONDS."""
-    batches: list[list[Region]] = []
+def _hear_batch(ear: Ear, audio: Audio, regions: Sequence[Region], start: float, end: float) -> tuple[str, list[Word]]:
+    """(hearing, words with times in the recording) of one batch of a tape (`regions`: its speech); a region
+    the batch's reading gave no word or too few (tape.thinly_heard) is heard again on its own, and its own
+    reading kept. Measured (scripts/bench_tape.py): none on the 12-line self-tape or on ten minutes of varied
+    speech, 2 regions in ten minutes of one line said over and over."""
+    from assistant.tape import thinly_heard
+
+    def heard_in(begin: float, finish: float) -> tuple[str, list[Word]]:
+        piece = Audio(audio.samples[int(begin * SPEECH_RATE) : int(finish * SPEECH_RATE)], SPEECH_RATE)
+        hearing, heard = hear(ear, piece, words=True)
+        return hearing, [Word(w.text, w.start + begin, w.end + begin, w.confidence) for w in heard.words]
+
+    hearing, words = heard_in(start, end)
+    for index in thinly_heard(words, regions):
+        region = regions[index]
+        words = [w for w in words if not region.start <= (w.start + w.end) / 2 <= region.end]
+        words += heard_in(region.start, region.end)[1]
+    return hearing, sorted(words, key=lambda w: w.start)
+
+
+def _batches(regions: Sequence[Region], seconds: float = _BATCH_SECONDS) -> list[tuple[float, float]]:
+    """(start, end) of neighbouring regions of speech grouped so that each group spans at most `seconds`; a
+    region longer than that (speech with no half-second pause, or a noise the detector took for speech) is cut
+    into pieces of `seconds`."""
+    batches: list[tuple[float, float]] = []
     for region in regions:
-        if batches and region.end - batches[-1][0].start <= _BATCH_SECONDS:
-            batches[-1].append(region)
+        start = region.start
+        while region.end - start > seconds:
+            batches.append((start, start + seconds))
+            start += seconds
+        if batches and region.end - batches[-1][0] <= seconds and start == region.start:
+            batches[-1] = (batches[-1][0], region.end)
         else:
-            batches.append([region])
+            batches.append((start, region.end))
     return batches
-
-
-def split_by_lines(heard: Sequence[Word], expected_lines: Sequence[str]) -> list[list[Word]]:
-    """Share the heard words out among the expected lines by aligning the whole tape against the whole role.
-
-    Words the alignment inserts between two lines belong to neither: on a self-tape that is usually the
-    reader's cue or the actor's aside, and pinning it on a line would fail a line that was said right.
-    """
-    expected: list[str] = []
-    owner: list[int] = []  # which line each expected word belongs to
-    for index, text in enumerate(expected_lines):
-        words = normalise_words(text)
-        expected.extend(words)
-        owner.extend([index] * len(words))
-
-    heard_norm: list[str] = []
-    heard_origin: list[int] = []  # which heard Word each normalised word came from
-    for index, word in enumerate(heard):
-        for piece in normalise_words(word.text):
-            heard_norm.append(piece)
-            heard_origin.append(index)
-
-    assigned: dict[int, int] = {}  # heard Word index -> line index
-    for tag, e_start, e_end, h_start, h_end in Levenshtein.opcodes(expected, heard_norm):
-        if tag == "insert":
-            line = _inserted_owner(owner, e_start)
-            if line is None:
-                continue
-            for h in range(h_start, h_end):
-                assigned.setdefault(heard_origin[h], line)
-            continue
-        for offset, h in enumerate(range(h_start, h_end)):
-            e = min(e_start + offset, e_end - 1)
-            assigned.setdefault(heard_origin[h], owner[e])
-
-    segments: list[list[Word]] = [[] for _ in expected_lines]
-    for word_index, line in sorted(assigned.items()):
-        segments[line].append(heard[word_index])
-    return segments
-
-
-def _inserted_owner(owner: Sequence[int], position: int) -> int | None:
-    """The line an inserted word sits inside, or None when it falls between two lines (or outside them all)."""
-    if position == 0 or position >= len(owner):
-        return None
-    before, after = owner[position - 1], owner[position]
-    return before if before == after else None

@@ -159,10 +159,14 @@ def test_a_whole_self_tape_is_graded_line_by_line(corpus):
     assert graded[2]["verdict"] == "missed"
     assert "kept" in [pair[0] for pair in graded[2]["substituted"]] + graded[2]["missing"]
     assert sum(graded[n]["verdict"] == "ok" for n in (1, 3, 4)) >= 2
-    assert all(graded[n]["verdict"] == "missed" and not graded[n]["heard"] for n in range(5, 13))
+    # Lines the tape never reaches were skipped, not missed: no verdict, nowhere on the tape.
+    assert all(graded[n]["verdict"] == "skipped" and graded[n]["found"] is None for n in range(5, 13))
+    assert all(graded[n]["takes"] == 1 and graded[n]["found"]["start"] < graded[n + 1]["found"]["start"]
+               for n in (1, 2, 3))
 
     text = grade(str(tape_path), "--script", str(script), "--role", "MAYA")
-    assert "line 2: missed" in text.stdout
+    assert "line 2: missed" in text.stdout and "line 5: skipped" in text.stdout
+    assert "lines right, 8 skipped" in text.stdout
 
 
 def test_grade_tape_keeps_a_readers_cue_out_of_the_lines(corpus):
@@ -236,15 +240,19 @@ def test_a_graded_line_is_kept_in_the_history_with_its_take(one_take, home, tmp_
 
 
 @pytest.mark.slow
-def test_a_self_tape_keeps_every_line_and_only_the_takes_that_were_said(one_take):
+def test_a_self_tape_keeps_the_lines_said_and_nothing_for_the_lines_skipped(one_take, tmp_path):
+    """A skipped line is not an attempt: as a "skip" in a rehearsal, it is in the event log and not in the
+    history, so `stats` does not count it against the line."""
     take, script = one_take
-    result = grade(str(take), "--script", str(script), "--role", "MAYA", "--save-takes")
+    log = tmp_path / "events.jsonl"
+    result = grade(str(take), "--script", str(script), "--role", "MAYA", "--save-takes", "--events", str(log))
     assert result.returncode == 0, result.stderr
-    attempts = Store().attempts("MAYA")
-    assert [a.line_number for a in attempts] == list(range(1, 13))  # the role's twelve lines, in order
-    assert attempts[0].verdict == "ok" and attempts[0].take_path
-    assert all(a.verdict == "missed" and a.take_path is None for a in attempts[1:])  # never said: nothing to keep
-    assert Store().sessions("grade")[0].summary["right"] == 1
+    [attempt] = Store().attempts("MAYA")
+    assert attempt.line_number == 1 and attempt.verdict == "ok" and attempt.take_path
+    [session] = Store().sessions("grade")
+    assert session.summary["right"] == 1 and session.summary["lines"] == 1 and session.summary["skipped"] == 11
+    skips = [event["line"] for event in read_events(log) if event["type"] == "command" and event["name"] == "skip"]
+    assert skips == list(range(2, 13))
 
 
 @pytest.mark.slow

@@ -2,6 +2,8 @@
 
 A grade is a session like any other: its verdicts go through the event stream, so the practice history keeps
 them (and, with --save-takes, the audio of each line) and `--events` logs them, exactly as a rehearsal's.
+A line a self-tape skipped is not an attempt: as when an actor says "skip" in a rehearsal, it is a `skip`
+command in the event log and nothing in the history, so it does not count against the line in `stats`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import click
 from assistant.commands.history_options import history_option, open_history
 from assistant.commands.options import engine_options, load_role, open_hearing, strictness_option
 from assistant.errors import CallbackError
-from assistant.events import EventStream, Outcome, SessionStart, Verdict
+from assistant.events import Command, EventStream, Outcome, SessionStart, Verdict
 from assistant.session.runtime import run_session
 
 
@@ -38,6 +40,9 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
     """Grade TAKE.wav (any rate, any channels) against ROLE's lines in SCRIPT."""
     from assistant.audio.pcm import read_wav
     from assistant.events import EventFile
+    from assistant.grading import threads_that_wait_asleep
+
+    threads_that_wait_asleep()
 
     script, lines = load_role(script_path, role)
     if line_number is not None and not 1 <= line_number <= len(lines):
@@ -80,9 +85,7 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
         return
     for result in results:
         click.echo(describe(result))
-    right = sum(r.verdict.ok for r in results)
-    perfect = sum(r.verdict.word_perfect for r in results)
-    click.echo(f"{right} of {len(results)} lines right, {perfect} word perfect")
+    click.echo(ran.result.summary())
 
 
 def refuse_without_speech(take: str, audio) -> None:
@@ -102,9 +105,24 @@ class Graded:
 
     results: list = field(default_factory=list)
 
+    @property
+    def judged(self) -> list:
+        """The lines a verdict was made on: all but those a self-tape skipped."""
+        return [r for r in self.results if not r.skipped]
+
     def to_dict(self) -> dict:
-        return {"lines": len(self.results), "right": sum(r.verdict.ok for r in self.results),
-                "word_perfect": sum(r.verdict.word_perfect for r in self.results)}
+        skipped = len(self.results) - len(self.judged)
+        return {"lines": len(self.judged), "right": sum(r.verdict.ok for r in self.judged),
+                "word_perfect": sum(r.verdict.word_perfect for r in self.judged),
+                **({"skipped": skipped} if skipped else {})}
+
+    def summary(self) -> str:
+        """ "9 of 11 lines right, 1 skipped" """
+        if self.results and not self.judged:
+            return f"none of the {len(self.results)} lines was found on the tape"
+        counts = self.to_dict()
+        skipped = f", {counts['skipped']} skipped" if counts.get("skipped") else ""
+        return f"{counts['right']} of {counts['lines']} lines right, {counts['word_perfect']} word perfect{skipped}"
 
 
 @dataclass
@@ -138,12 +156,20 @@ class GradingSession:
 
     def _judged(self, result) -> None:
         self.graded.results.append(result)
-        self.stream.emit(Verdict.of(result.line_number, result.verdict, hearing=result.hearing, audio=result.audio))
+        if result.skipped:
+            self.stream.emit(Command("skip", result.hearing, result.line_number))
+        else:
+            self.stream.emit(Verdict.of(result.line_number, result.verdict, hearing=result.hearing,
+                                        audio=result.audio))
 
 
 def describe(result) -> str:
     verdict = result.verdict
+    if result.skipped:
+        return f"line {result.line_number}: skipped  {verdict.expected}\n    {result.placement.describe()}"
     head = f"line {result.line_number}: {verdict.verdict} ({verdict.score:.2f})  {verdict.expected}"
+    if result.placement is not None:
+        head += f"\n    {result.placement.describe()}"
     if verdict.word_perfect:
         return head
     return f"{head}\n    heard: {verdict.heard or '(nothing)'}\n    {verdict.correction()}"

@@ -236,35 +236,56 @@ class WhisperBackend:
 
     def transcribe(self, audio: Audio, hints: Hints = Hints(), words: bool = False) -> Transcript:
         """What was said in `audio`; noise alone gives an empty transcript. Word times (words=True) are in
-        seconds from the start of `audio`."""
+        seconds from the start of `audio`.
+
+        Every reading is bounded: the speech is read in pieces of at most one window (WINDOW_SECONDS), one
+        decode each, and a decode writes at most what a person can say in its piece (token_budget). Before,
+        with the script's names as hotwords and timestamps on, Whisper went on after the last word of nearly
+        every window ("Hello everyone, thank you for watching, thank you for watching, ..." up to the model's
+        448 tokens), and faster-whisper then read the window's last half-second again as a window of its own
+        (" Theo." " . . ."): a minute of one line said over and over took 135 s, and bench_tape.py's ten
+        minutes of varied speech 838 s on a busy machine; now 68 s there. Word times come from aligning the
+        words to the audio, which needs no timestamp tokens, and without them the reading stops where the
+        speech does. A repetition penalty would bound a loop too, but a line said again and again is what a
+        self-tape holds: it would cut the real repeats."""
         speech, regions = _speech_in(audio)
         if speech is None:
             return Transcript("", (), final=True)
         if not words and speech.duration <= SHORT_SPEECH_SECONDS:
             return self._short(speech, hints).transcript
+        texts: list[str] = []
+        found: list[Word] = []
         with self._lock:
-            segments, _ = self._model.transcribe(
-                speech.samples.astype(np.float32) / 32768.0,
-                language="en",
-                beam_size=5,
-                temperature=0.0,
-                condition_on_previous_text=False,
-                without_timestamps=not words,
-                word_timestamps=words,
-                vad_filter=False,
-                hotwords=hints.hotwords(lambda word: len(self._tokenizer().encode(" " + word))),
-                initial_prompt=hints.prompt(),
-            )
-            segments = list(segments)
+            pieces = lambda word: len(self._tokenizer().encode(" " + word))  # noqa: E731
+            prompt = self._model.get_prompt(
+                self._tokenizer(), self._tokenizer().encode(" " + hints.prompt()) if hints.prompt() else [],
+                without_timestamps=True, hotwords=hints.hotwords(pieces))
+            room = self._model.max_length - len(prompt)
+            for start, end in _windows(regions):
+                samples = speech.samples[int(start * SPEECH_RATE) : int(end * SPEECH_RATE)]
+                segments, _ = self._model.transcribe(
+                    samples.astype(np.float32) / 32768.0,
+                    language="en",
+                    beam_size=5,
+                    temperature=0.0,
+                    condition_on_previous_text=False,
+                    without_timestamps=True,
+                    word_timestamps=words,
+                    vad_filter=False,
+                    hotwords=hints.hotwords(pieces),
+                    initial_prompt=hints.prompt(),
+                    max_new_tokens=max(1, min(room, token_budget(end - start))),
+                )
+                # Without timestamps a window is one segment: never ask for the next, the window's tail read again.
+                segment = next(iter(segments), None)
+                if segment is None:
+                    continue
+                texts.append(segment.text.strip())
+                found += [Word(_clean(w.word), recording_time(w.start + start, regions),
+                               recording_time(w.end + start, regions), float(w.probability))
+                          for w in segment.words or () if _clean(w.word)]
         if not words:
-            text = " ".join(segment.text.strip() for segment in segments).strip()
-            return Transcript(text, (), final=True)
-        found = [
-            Word(_clean(w.word), recording_time(w.start, regions), recording_time(w.end, regions), float(w.probability))
-            for segment in segments
-            for w in segment.words or ()
-            if _clean(w.word)
-        ]
+            return Transcript(" ".join(texts).strip(), (), final=True)
         return Transcript(" ".join(w.text for w in found), tuple(found), final=True)
 
     def judge(self, audio: Audio, expected: str, hints: Hints = Hints()) -> "Judged":
@@ -446,6 +467,39 @@ def _first_pass(text: str) -> str:
 
 def _clean(word: str) -> str:
     return word.strip()
+
+
+#: The most tokens WhisperBackend.transcribe writes for a second of speech, and a few more for any reading:
+#: a person says at most about 5 words a second, a word is at most 1.5 tokens. Measured on scripts/bench_tape.py's
+#: ten minutes of varied speech (two voices, up to 1.25x pace, heard in 12 s batches): 1.22 tokens a word, and
+#: 4.7 tokens a second of speech in the densest batch, 3.8 in the median one.
+TOKENS_PER_SECOND = 7.5
+SPARE_TOKENS = 16
+#: Whisper hears at most this much at once: one window.
+WINDOW_SECONDS = 30.0
+
+
+def token_budget(seconds: float) -> int:
+    """The tokens a reading of `seconds` of speech may come to (see TOKENS_PER_SECOND)."""
+    return int(TOKENS_PER_SECOND * seconds) + SPARE_TOKENS
+
+
+def _windows(regions: Sequence) -> list[tuple[float, float]]:
+    """(start, end) in the joined speech (_speech_in) of pieces of at most WINDOW_SECONDS: whole regions where
+    they fit, a region longer than a window cut into windows."""
+    pieces: list[tuple[float, float]] = []
+    at = 0.0
+    for region in regions:
+        start, end = at, at + region.duration
+        at = end
+        if pieces and end - pieces[-1][0] <= WINDOW_SECONDS:
+            pieces[-1] = (pieces[-1][0], end)
+            continue
+        while end - start > WINDOW_SECONDS:
+            pieces.append((start, start + WINDOW_SECONDS))
+            start += WINDOW_SECONDS
+        pieces.append((start, end))
+    return pieces
 
 
 class WhisperRecognizer:
