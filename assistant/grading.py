@@ -8,7 +8,6 @@ minutes to hear through; now it is one pass of the detector, about 1/300 of real
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -64,20 +63,6 @@ class LineGrade:
 #: twice once (one batch of 26 read at 0.85 of the truth), in 12 s batches every batch read at 0.94 or better
 #: (mean 0.98), in the same time: a window's cost is mostly the words it writes.
 _BATCH_SECONDS = 12.0
-
-
-def threads_that_wait_asleep() -> None:
-    """Let Whisper's threads sleep, not spin, while they wait for one another (OMP_WAIT_POLICY=PASSIVE, unless
-    the user chose otherwise); called before Whisper loads (the OpenMP runtime reads it once, on loading).
-
-    CTranslate2 runs each step on every core, and by default a thread that is done spins until the others
-    are: on a machine busy with anything else, it spins while the thread it waits for has no core. Measured on
-    this project's 2-core machine, grading scripts/bench_tape.py's 73 s self-tape: with other processes busy
-    (load 4.8), 99 s spinning and 9.3 s asleep; nearly idle (load 1.6), 5.6 to 6.0 s spinning and 6.9 to 7.8 s
-    asleep. Grading is work nobody waits on word by word, so it gives up a fifth when the machine is idle not
-    to take ten times as long when it is shared.
-    """
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def hear(ear: Ear, audio: Audio, words: bool = False) -> tuple[str, Transcript]:

@@ -40,9 +40,6 @@ def grade(take, script_path, role, line_number, as_json, save_takes, events_path
     """Grade TAKE.wav (any rate, any channels) against ROLE's lines in SCRIPT."""
     from assistant.audio.pcm import read_wav
     from assistant.events import EventFile
-    from assistant.grading import threads_that_wait_asleep
-
-    threads_that_wait_asleep()
 
     script, lines = load_role(script_path, role)
     if line_number is not None and not 1 <= line_number <= len(lines):

@@ -53,8 +53,9 @@ from assistant.audio.pcm import SPEECH_RATE, Audio
 # CTranslate2's OpenMP threads spin while they wait for each other. With another process busy on one of the
 # two cores, a spinning thread held the core its partner needed: in bench_turns.py --busy the gap from a line's
 # end to the next cue went from 317 ms to 21 s (p50), and a correction came 9 s late (p50; 35 s at p95), as
-# actors saw it ("5 to 11 seconds"). Waiting passively costs nothing measurable on an idle machine. Set before
-# CTranslate2 loads (the OpenMP runtime reads it once); a user's own setting is kept.
+# actors saw it ("5 to 11 seconds"); the 14 decodes of scripts/bench_tape.py's 73 s self-tape took 49 to 51 s
+# spinning and 3.2 to 3.8 s asleep, with other processes busy. Set at import, before CTranslate2 loads (the
+# OpenMP runtime reads it once); a user's own setting is kept.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from assistant.errors import CallbackError
 from assistant.linecheck.lexicon import FILLERS
