@@ -224,11 +224,9 @@ def main() -> None:
     args = parser.parse_args()
     chosen = args.only.split(",")
 
-    from assistant.grading import threads_that_wait_asleep
     from assistant.script import load_script
     from assistant.speech.hearing import open_ear
 
-    threads_that_wait_asleep()  # as `callback grade` does
 
     studio = Studio()
     script = studio.cache / "takes_script.txt"

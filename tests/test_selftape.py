@@ -12,13 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import bench_tape  # noqa: E402
 import take_corpus  # noqa: E402
 
-from assistant.grading import _BATCH_SECONDS, _batches, grade_tape, threads_that_wait_asleep  # noqa: E402
+from assistant.grading import _BATCH_SECONDS, _batches, grade_tape  # noqa: E402
 from assistant.speech.activity import Region  # noqa: E402
 from assistant.speech.recognizer import Word  # noqa: E402
 from assistant.tape import place_lines, thinly_heard  # noqa: E402
 
 LINES = [line["text"] for line in take_corpus.LINES]
-threads_that_wait_asleep()  # as `callback grade` does: on a shared machine spinning threads cost 10x
 
 
 class Tape:
