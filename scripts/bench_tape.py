@@ -227,7 +227,6 @@ def main() -> None:
     from assistant.script import load_script
     from assistant.speech.hearing import open_ear
 
-
     studio = Studio()
     script = studio.cache / "takes_script.txt"
     script.write_text(take_corpus.script_text(), encoding="utf-8")
