@@ -287,3 +287,31 @@ def test_focus_weak_with_no_history_is_a_one_line_error(tmp_path):
         capture_output=True, text=True, timeout=120, env={**os.environ, "CALLBACK_HOME": str(tmp_path)})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "no practice" in result.stderr
+
+
+def test_ctrl_c_while_a_line_said_to_its_end_is_judged_keeps_it(engine, actor_voice, voices):
+    """Ctrl-C while the next cue plays and the verdict on the line just said is still being made: the line is
+    judged and kept before the run ends (it was lost: "0 of 0 lines"). Ctrl-C is delivered by the event
+    stream at the moment the live hearing hands line 2 over to be judged."""
+    from assistant.audio.buffers import BufferSpeaker
+    from assistant.events import Outcome
+    from assistant.script import load_script
+    from assistant.session.run import Rehearsal, RunOptions, select_lines
+    from assistant.session.runtime import ActorSetup, build_runtime
+
+    script = load_script(DEMO)
+    lines, numbers = select_lines(script.lines, ROLE)
+    runtime = build_runtime(ear=engine, speaker=BufferSpeaker(realtime=False), voice=voices[1],
+                            actor=ActorSetup(Scripted({}), voice=actor_voice, realtime=False, seed=2))
+
+    def ctrl_c(event):
+        if event.type == "heard" and event.line == 2 and event.hearing == engine.live.name:
+            raise KeyboardInterrupt
+
+    runtime.events.subscribe(ctrl_c)
+    rehearsal = Rehearsal(lines, voices[0], RunOptions(role=ROLE, speak_summary=False),
+                          names=list(script.roles()), line_numbers=numbers, script=str(DEMO))
+    ran = runtime.run(rehearsal)
+    assert ran.outcome is Outcome.INTERRUPTED
+    assert [v.line for v in runtime.events.of_type("verdict")] == [1, 2]
+    assert ran.result.lines == 2

@@ -109,6 +109,8 @@ class DrillSession:
             delivery = self.hearing.hear(self.rt, number, line.text,
                                          ListenStart("line", line=number, expected=line.text, attempt=1))
             turn, heard = delivery.turn, delivery.utterance
+            if turn.command is not None:
+                delivery.go_on_stopping()
             if turn.command == "stop":
                 raise _Stop
             if turn.command == "skip":
@@ -123,6 +125,7 @@ class DrillSession:
                 self.rt.say(line.text, "line")
                 continue
             self.rt.emit(VerdictEvent.of(number, turn.verdict, turn.hearing, 1, heard.audio))
+            delivery.go_on_stopping()
             if not turn.verdict.word_perfect:
                 self.rt.say(turn.verdict.correction(), "correction" if not turn.verdict.ok else "slip")
             return Take(number, line.text, heard.audio, heard.words)

@@ -23,6 +23,12 @@ class Delivery:
 
     utterance: Utterance
     turn: Turn
+    interrupted: bool = False  # Ctrl-C (or SIGTERM) came while it was being judged
+
+    def go_on_stopping(self) -> None:
+        """Once its verdict is recorded: a stop that came while the line was judged takes effect now."""
+        if self.interrupted:
+            raise KeyboardInterrupt
 
 
 class LineHearing:
@@ -61,14 +67,21 @@ class LineHearing:
             early_hearing=self._early_hearing(text) if self.ear.strong and self.ear.strong.ready() else None,
             on_over=on_ended,
         )
-        runtime.emit(Heard(heard.text, self.ear.live.name, heard.ended_by, line=number))
-        turn = judge_turn(heard, text, self.ear, self.strictness, self.names)
+        interrupted = False
+        try:
+            runtime.emit(Heard(heard.text, self.ear.live.name, heard.ended_by, line=number))
+            turn = judge_turn(heard, text, self.ear, self.strictness, self.names)
+        except KeyboardInterrupt:
+            # The line was said to its end and the next cue is already playing: a stop now must not lose it
+            # (it did: "0 of 0 lines"). It is judged first, about a second; a second Ctrl-C ends it at once.
+            interrupted = True
+            turn = judge_turn(heard, text, self.ear, self.strictness, self.names)
         if turn.second is not None:
             runtime.emit(Recognized(turn.hearing, round(turn.second.audio_seconds, 3),
                                     round(turn.second.busy_seconds, 4)))
             runtime.emit(Heard(turn.second.text, turn.hearing, heard.ended_by, line=number,
                                fit=turn.second.fit.to_dict() if turn.second.fit else None))
-        return Delivery(heard, turn)
+        return Delivery(heard, turn, interrupted)
 
     def _early_hearing(self, expected: str):
         """Start the second hearing at a pause, unless the streaming hearing already has the line."""

@@ -129,8 +129,10 @@ class Redirector:
             measure=note.measure, direction=note.direction), timing)
         turn, heard = delivery.turn, delivery.utterance
         if turn.command is not None:
+            delivery.go_on_stopping()
             return turn.command
         runtime.emit(VerdictEvent.of(before.line, turn.verdict, turn.hearing, attempt, heard.audio))
+        delivery.go_on_stopping()
         if not turn.verdict.word_perfect:
             runtime.say(turn.verdict.correction(), "correction" if not turn.verdict.ok else "slip")
         measured_after = _measured_or_none(Take(before.line, before.text, heard.audio, heard.words)) \

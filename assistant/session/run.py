@@ -349,6 +349,7 @@ class Rehearsal:
                 self._obey("skip", index, line, prompts_given)
                 return index + 1
             if turn.command is not None:
+                delivery.go_on_stopping()
                 self._cut_ahead()
                 outcome = self._obey(turn.command, index, line, prompts_given, turn.hearing)
                 if turn.command == "line":
@@ -362,6 +363,7 @@ class Rehearsal:
             attempts += 1
             # The attempt is committed to the history by this event, before anything else is said or played.
             self.rt.emit(VerdictEvent.of(number, verdict, turn.hearing, attempts, heard.audio))
+            delivery.go_on_stopping()
             if verdict.ok:
                 if verdict.result == "slip" and self.options.on_miss != "note":
                     self._tell_slip(verdict.correction())
