@@ -163,12 +163,25 @@ def grade_tape(
                 graded = LineGrade(number, line, check_line(line.text, "", strictness, ear.names), hearing,
                                    placement=placed)
             else:
-                stretch = Audio(audio.samples[int(take.start * audio.rate) : int(take.end * audio.rate)], audio.rate)
+                start, end = _with_room_around(take, regions)
+                stretch = Audio(audio.samples[int(start * audio.rate) : int(end * audio.rate)], audio.rate)
                 graded = replace(grade_line(ear, stretch, line, number, strictness), placement=placed)
             grades.append(graded)
             on_grade(graded)
             bar.update(1)
     return grades
+
+
+#: Room kept around a line's take when it is graded, as a single take has it: Whisper heard the end of "You
+#: kept the light on for me" as "from" when the stretch ended 0.2 s after the voice, and the verdict no longer
+#: lets its fit put the words back. Never into other speech.
+_ROOM_SECONDS = 0.5
+
+
+def _with_room_around(take, regions: Sequence[Region]) -> tuple[float, float]:
+    before = max((r.end for r in regions if r.end <= take.start), default=0.0)
+    after = min((r.start for r in regions if r.start >= take.end), default=float("inf"))
+    return max(before, take.start - _ROOM_SECONDS), min(after, take.end + _ROOM_SECONDS)
 
 
 def _hear_batch(ear: Ear, audio: Audio, regions: Sequence[Region], start: float, end: float) -> tuple[str, list[Word]]:

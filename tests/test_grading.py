@@ -166,7 +166,7 @@ def test_a_whole_self_tape_is_graded_line_by_line(corpus):
 
     text = grade(str(tape_path), "--script", str(script), "--role", "MAYA")
     assert "line 2: missed" in text.stdout and "line 5: skipped" in text.stdout
-    assert "lines right, 8 skipped" in text.stdout
+    assert "lines right, 3 word perfect, 8 skipped" in text.stdout
 
 
 def test_grade_tape_keeps_a_readers_cue_out_of_the_lines(corpus):
@@ -184,7 +184,7 @@ def test_grade_tape_keeps_a_readers_cue_out_of_the_lines(corpus):
     graded = grade_tape(engine, tape, lines)
     assert all("somebody" not in g.verdict.heard.lower() for g in graded)
     assert "slept" in graded[0].verdict.heard and "light" in graded[1].verdict.heard
-    assert [g.verdict.ok for g in graded] == [True, True]
+    assert [g.verdict.ok for g in graded] == [True, True], graded
 
 
 @pytest.mark.parametrize(

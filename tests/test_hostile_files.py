@@ -150,7 +150,7 @@ def test_an_error_quoting_a_file_name_with_a_newline_is_still_one_line(tmp_path)
 @pytest.mark.slow
 def test_an_event_log_on_a_full_disk_is_given_up_and_the_session_kept(tmp_path):
     """The log fills the disk mid-session (a file size limit stands in for the full disk: nothing else grows
-    past it): one line says so, and the grade still ends with every line and its outcome kept."""
+    past it): one line says so, and the grade still ends with its line and its outcome kept."""
     import signal
     import sqlite3
 
@@ -167,11 +167,12 @@ def test_an_event_log_on_a_full_disk_is_given_up_and_the_session_kept(tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     home = tmp_path / "home"
-    result = callback(home, "grade", str(take), "--script", str(script), "--role", "MAYA", "--engine",
-                      "pocketsphinx", "--events", str(log), preexec_fn=full_disk)
+    result = callback(home, "grade", str(take), "--script", str(script), "--role", "MAYA", "--line", "1",
+                      "--engine", "pocketsphinx", "--events", str(log), preexec_fn=full_disk)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     said = [line for line in result.stderr.splitlines() if "event log" in line]
     assert len(said) == 1 and str(log) in said[0] and "goes on without it" in said[0]
     connection = sqlite3.connect(home / "callback.db")
     assert connection.execute("SELECT outcome FROM sessions").fetchall() == [("finished",)]
-    assert connection.execute("SELECT count(*) FROM attempts").fetchone() == (2,)
+    # One line graded (a whole tape now keeps only the lines found on it, and espeak's voice is hard to find).
+    assert connection.execute("SELECT count(*) FROM attempts").fetchone() == (1,)
