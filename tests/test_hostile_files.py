@@ -159,7 +159,7 @@ def test_an_event_log_on_a_full_disk_is_given_up_and_the_session_kept(tmp_path):
     subprocess.run(["espeak-ng", "-w", str(take), "I kept the light on for you."], check=True, timeout=60)
     log = tmp_path / "big.jsonl"
     first = json.dumps({"t": 0.0, "type": "session_start", "kind": "ground"}) + "\n"
-    log.write_text(first * 2000)
+    log.write_text(first * 40000)  # big enough that the history (its WAL included) stays under the limit
     limit = log.stat().st_size + 300  # room for the session's first event, not for its verdicts
 
     def full_disk():
