@@ -133,10 +133,7 @@ class Referee:
         word left out over the room before it (assistant/verdict.py does not ask it there)."""
         if not spot.line:
             return False
-        words = set(spot.before + spot.line + spot.heard + spot.after)
-        with self._lock:
-            backend, _ = self._loaded()
-        if not all(backend.pronunciations(w) for w in words):
+        if not self._weighable(spot):
             return False
         said = " ".join(spot.line)
         choice = f"( {said} | {' '.join(spot.heard)} )" if spot.heard else f"[ {said} ]"
@@ -159,11 +156,8 @@ class Referee:
         return any(Levenshtein.distance(a, b) <= 1 for a in said for b in heard)
 
     def hesitated(self, speech: bytes, spot: Spot) -> bool:
-        words = set(spot.before + spot.line + spot.heard + spot.after)
-        with self._lock:
-            backend, decoder = self._loaded()
-        if not all(backend.pronunciations(w) for w in words):
-            return False  # a word the dictionary lacks cannot be weighed fairly
+        if not self._weighable(spot):
+            return False
         line = " ".join(spot.line)
         # The short words the reading has beyond the line's, each offered as a word really said: "you dare
         # ever" must be weighed against "you dare, uh", not only Whisper's "be there ever".
@@ -181,6 +175,12 @@ class Referee:
             + (f"<word> = {' | '.join(added)};\n" if added else "")
         )
         return any(word in HESITATIONS for word in self._decode(speech, "hesitation", grammar))
+
+    def _weighable(self, spot: Spot) -> bool:
+        """Every word around and at the spot is in the dictionary: one it lacks cannot be weighed fairly."""
+        with self._lock:
+            backend, _ = self._loaded()
+        return all(backend.pronunciations(w) for w in set(spot.before + spot.line + spot.heard + spot.after))
 
     def _decode(self, speech: bytes, name: str, grammar: str) -> list[str]:
         with self._lock:
