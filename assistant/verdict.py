@@ -74,7 +74,8 @@ def judge_strong(expected: str, judged: Judged, hearing: Hearing | None, strictn
     changes: list[tuple[Spot, tuple[str, ...]]] = []  # spots of the reading, and the words the audio holds there
     because: list[str] = []
     contracted: list[Spot] = []
-    for spot in differences(expected, reading):
+    spots = differences(expected, reading)
+    for spot in spots:
         found = contraction(spot, hearing)
         if found is not None and found[0] == "dropped":
             changes.append((spot, found[1]))
@@ -82,7 +83,7 @@ def judge_strong(expected: str, judged: Judged, hearing: Hearing | None, strictn
         elif found is not None:
             contracted.append(spot)
     if not verdict.word_perfect:
-        for spot in _mattering(expected, reading, strictness, names):
+        for spot in _mattering(verdict, spots, strictness, names):
             rule = hesitation if spot.adds else word_held
             if rule(spot, judged, hearing):
                 changes.append((spot, spot.line))
@@ -219,14 +220,14 @@ def _word_for_word(best: list[str], other: list[str]) -> bool:
                for tag, a0, a1, b0, b1 in matcher.get_opcodes())
 
 
-def _mattering(expected: str, reading: str, strictness: Strictness, names: Sequence[str]) -> list[Spot]:
-    """The spots where the reading differs from the line in a way the line check counts: a contraction
-    written out ("have not" for "haven't") or a number spelled another way is no question for the audio."""
-    words = reading_words(reading)
-    issues = len(check_line(expected, reading, strictness, names).issues)
-    return [spot for spot in differences(expected, reading)
-            if len(check_line(expected, " ".join(put_right(words, [(spot, spot.line)])), strictness,
-                              names).issues) < issues]
+def _mattering(verdict: Verdict, spots: Sequence[Spot], strictness: Strictness, names: Sequence[str]) -> list[Spot]:
+    """Of the spots where the reading differs from the line (`verdict` is the line check of that reading),
+    those the line check counts: a contraction written out ("have not" for "haven't") or a number spelled
+    another way is no question for the audio."""
+    words = reading_words(verdict.heard)
+    return [spot for spot in spots
+            if len(check_line(verdict.expected, " ".join(put_right(words, [(spot, spot.line)])), strictness,
+                              names).issues) < len(verdict.issues)]
 
 
 __all__ = ["judge_reading", "judge_strong", "as_heard", "word_held", "hesitation", "contraction",
