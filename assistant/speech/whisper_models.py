@@ -107,36 +107,6 @@ def find_whisper_models() -> list[WhisperFiles]:
 
 
 @dataclass(frozen=True)
-class WhisperChoice:
-    """Which model each use gets: the live loop wants the fastest, grading the strongest."""
-
-    live: WhisperFiles | None
-    grading: WhisperFiles | None
-    skipped: tuple[tuple[WhisperFiles, str], ...] = ()
-
-
-def choose_whisper() -> WhisperChoice:
-    found = find_whisper_models()
-    usable, skipped = [], []
-    for model in found:
-        problem = quick_problem(model)
-        if problem is None:
-            usable.append(model)
-        elif model.explicit:
-            raise damaged(model, problem)
-        else:
-            skipped.append((model, problem))
-    if not usable:
-        return WhisperChoice(None, None, tuple(skipped))
-    if usable[0].explicit:
-        return WhisperChoice(usable[0], usable[0], tuple(skipped))
-    rank = {size: i for i, size in enumerate(BY_STRENGTH)}
-    strongest = min(usable, key=lambda m: rank.get(m.size, len(rank)))
-    fastest = max(usable, key=lambda m: rank.get(m.size, -1))
-    return WhisperChoice(fastest, strongest, tuple(skipped))
-
-
-@dataclass(frozen=True)
 class WholePick:
     """The model a use gets after every file of it was checked, and the models passed over as damaged (those
     preferred to it, in order)."""
