@@ -117,6 +117,7 @@ class CueStart(Event):
     speaker: str
     text: str
     ahead: bool = False  # started as the actor's line ended, before its verdict was in (session/run.py)
+    voice: str = ""  # "recorded" for a person's recording (record-cues), else the synthetic voice's name
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ class Verdict(Event):
     extra: tuple[str, ...] = ()
     substituted: tuple[tuple[str, str], ...] = ()
     attempt: int = 1
+    pickup: float | None = None  # seconds from the cue's last sample to the first word; None without a cue
+    prompts: int = 0  # help given before this attempt: calls for "line", or the line said by learn mode
     audio: Any = field(default=None, compare=False, repr=False, metadata=_not_logged())  # the take, if kept
 
     @classmethod

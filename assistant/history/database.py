@@ -12,6 +12,11 @@ Schema (its version is `PRAGMA user_version`; MIGRATIONS upgrade an older file i
   score, the missing / extra / substituted words, the hearing that judged it, and the take's audio file when
   takes are kept.
 * `checklist_answers`: one row per checklist question answered in a session.
+* `learning`: learn mode's progress on each of a role's lines (stage reached, right answers in a row, when it
+  is next due), by script path, so the next evening starts with the lines not yet learned.
+* `recorded_cues`: cue lines read aloud by a person (`callback record-cues`), by script path, speaker and the
+  line's text, so an edited script keeps the recordings of its unchanged lines only.
+* `voice_choices`: the voice the actor chose for a character of a script (`--voice THEO=joe`).
 
 WAL mode, so a reader (`callback stats` in another terminal) never blocks a session writing, and a commit is one
 append to the log: measured in scripts/bench_history.py. A file written by a newer callback, a damaged file and
@@ -41,6 +46,7 @@ from assistant.history.file_checks import (
 
 #: Version 1: sessions and checklist_answers (callback 0.1). Version 2: scripts, attempts, and a session's
 #: script, role, outcome and error. Version 3: an attempt's verdict may be a "slip" (small words only).
+#: Version 4: an attempt's pickup and the help given before it; learn mode's progress; recorded cues; voices.
 MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE IF NOT EXISTS sessions (
@@ -125,6 +131,40 @@ MIGRATIONS: dict[int, str] = {
         CREATE INDEX attempts_by_line ON attempts (role, line_text);
         CREATE INDEX attempts_by_session ON attempts (session_id);
     """,
+    4: """
+        -- Seconds from the cue's last sample to the actor's first word; NULL where there was no cue to pick up.
+        ALTER TABLE attempts ADD COLUMN pickup REAL;
+        -- Help given before this attempt: calls for "line", or the line said by learn mode (0 = unaided).
+        ALTER TABLE attempts ADD COLUMN prompts INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE learning (
+            script_path TEXT NOT NULL,
+            role TEXT NOT NULL,
+            line_text TEXT NOT NULL,
+            stage TEXT NOT NULL DEFAULT 'full',
+            streak INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            learned_at TEXT,
+            interval_days REAL NOT NULL DEFAULT 0,
+            due_at TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (script_path, role, line_text)
+        );
+        CREATE TABLE recorded_cues (
+            script_path TEXT NOT NULL,
+            speaker TEXT NOT NULL,
+            line_text TEXT NOT NULL,
+            audio_path TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (script_path, speaker, line_text)
+        );
+        CREATE TABLE voice_choices (
+            script_path TEXT NOT NULL,
+            character TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            PRIMARY KEY (script_path, character)
+        );
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -191,6 +231,8 @@ class AttemptRecord:
     substituted: tuple[tuple[str, str], ...]
     hearing: str
     take_path: str | None
+    pickup: float | None = None  # seconds from the cue's end to the first word; None without a cue
+    prompts: int = 0  # help given before this attempt ("line" calls, learn mode's prompts)
 
     @property
     def ok(self) -> bool:
@@ -406,7 +448,8 @@ class Store:
         by its path (a script edited since keeps its history at the same path)."""
         query = [
             "SELECT a.session_id, s.kind, s.started_at, sc.path, a.role, a.line_number, a.line_text, a.attempt,"
-            " a.at, a.heard, a.verdict, a.score, a.missing, a.extra, a.substituted, a.hearing, a.take_path"
+            " a.at, a.heard, a.verdict, a.score, a.missing, a.extra, a.substituted, a.hearing, a.take_path,"
+            " a.pickup, a.prompts"
             " FROM attempts a JOIN sessions s ON s.id = a.session_id LEFT JOIN scripts sc ON sc.id = a.script_id"
             " WHERE 1"
         ]
@@ -474,4 +517,5 @@ def _attempt(row) -> AttemptRecord:
         line_number=row[5], line_text=row[6], attempt=row[7], at=row[8], heard=row[9], verdict=row[10],
         score=row[11], missing=tuple(_loads(row[12], [])), extra=tuple(_loads(row[13], [])),
         substituted=tuple(tuple(pair) for pair in _loads(row[14], [])), hearing=row[15], take_path=row[16],
+        pickup=row[17], prompts=row[18],
     )

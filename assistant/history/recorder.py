@@ -107,13 +107,13 @@ class HistoryRecorder:
         take = self._save_take(event) if self.keep_takes and event.audio is not None else None
         self._connection.execute(
             "INSERT INTO attempts (session_id, script_id, role, line_number, line_text, attempt, at, heard,"
-            " verdict, score, missing, extra, substituted, hearing, take_path)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " verdict, score, missing, extra, substituted, hearing, take_path, pickup, prompts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.session_id, self._script_id, self._role, event.line, event.expected, event.attempt, now(),
              event.heard, event.result, event.score, json.dumps(list(event.missing), ensure_ascii=False),
              json.dumps(list(event.extra), ensure_ascii=False),
              json.dumps([list(pair) for pair in event.substituted], ensure_ascii=False), event.hearing,
-             str(take) if take else None),
+             str(take) if take else None, event.pickup, event.prompts),
         )
 
     def _save_take(self, event: Verdict) -> Path | None:
