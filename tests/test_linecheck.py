@@ -317,7 +317,15 @@ def test_swapped_word_is_missed_with_the_pair_reported():
     assert not verdict.ok
     assert verdict.substituted == (("friday", "monday"),)
     assert verdict.missing == () and verdict.extra == ()
-    assert verdict.correction() == "You said 'monday' for 'friday'."
+    assert verdict.correction() == "You said 'monday' for 'Friday'."
+
+
+def test_correction_names_words_as_the_script_writes_them():
+    # "haven't" is "have not" to the line check; the actor's script says "haven't".
+    assert said("I haven't seen it since Tuesday.", "i seen it since tuesday").correction() == "You dropped 'haven't'."
+    assert said("Meet me at 9:30 sharp.", "meet me at ten sharp").correction() == "You said 'ten' for '9:30'."
+    # Half of a written word said: the half left out is named, not the whole word.
+    assert said("I haven't seen it since Tuesday.", "i have seen it since tuesday").correction() == "You dropped 'not'."
 
 
 def test_paraphrase_is_missed():
@@ -380,7 +388,7 @@ def test_correction_names_at_most_two_slips():
     verdict = said("Meet me at the station on Friday at noon.", "meet me at the airport on monday at midnight")
     assert not verdict.ok
     sentence = verdict.correction()
-    assert sentence.startswith("You said 'airport' for 'station' and 'monday' for 'friday'.")
+    assert sentence.startswith("You said 'airport' for 'station' and 'monday' for 'Friday'.")
     assert "midnight" not in sentence and "1 more slip" in sentence
 
 

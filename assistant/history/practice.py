@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 
 from assistant.history.database import AttemptRecord, ChecklistRecord
 from assistant.linecheck import normalise_words
+from assistant.linecheck.written import as_written
 
 #: A line's recent sessions must beat (or trail) its earlier ones by this share right to count as a trend.
 TREND_MARGIN = 0.2
@@ -191,7 +192,8 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
         by_session[attempt.session_id].append(attempt)
     sessions = sorted(by_session, key=order.__getitem__)
     per_session = tuple(sum(a.ok for a in by_session[s]) / len(by_session[s]) for s in sessions)
-    dropped = Counter(word for attempt in attempts if not attempt.word_perfect for word in attempt.missing)
+    dropped = Counter(word for attempt in attempts if not attempt.word_perfect
+                      for word in as_written(attempt.line_text, attempt.missing))
     return LineStats(
         line=number,
         text=text,

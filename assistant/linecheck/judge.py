@@ -50,11 +50,12 @@ score     matched weight / (expected weight + weight of extra words), same weigh
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .align import Step, align
 from .normalise import Token, normalise_tokens, normalise_words
+from .written import written_phrase
 
 Strictness = Literal["strict", "default", "lenient"]
 Result = Literal["ok", "slip", "missed"]
@@ -121,21 +122,28 @@ class Verdict:
     def correction(self) -> str:
         """What the actor is told: for a slip, what they said against the line ("You said 'on me'; the line is
         'on for me'."); for a miss, a short correction naming at most two slips; "" when there is nothing."""
-        if self.result == "slip" and self.issues:
-            return _slip_note(self.issues[0])
-        if not self.issues:
+        issues = [self._as_written(issue) for issue in self.issues]
+        if self.result == "slip" and issues:
+            return _slip_note(issues[0])
+        if not issues:
             return ""
         if not normalise_words(self.heard):
             return "I didn't hear anything."
         if self.score < _WRONG_LINE_SCORE and len(self.issues) > 2:
             return "That wasn't the line."
         # Content slips first, each group in line order.
-        ranked = sorted(self.issues, key=lambda issue: not issue.content)
+        ranked = sorted(issues, key=lambda issue: not issue.content)
         sentence = f"You {_describe_two(ranked[:2])}."
         unnamed = len(ranked) - min(len(ranked), 2)
         if unnamed:
             sentence += f" {unnamed} more slip{'s' if unnamed > 1 else ''}."
         return sentence
+
+    def _as_written(self, issue: Issue) -> Issue:
+        """The issue in the words the line and the reading write ("haven't", not "have not")."""
+        line, heard = self.expected, self.heard
+        return replace(issue, expected=written_phrase(line, issue.expected), heard=written_phrase(heard, issue.heard),
+                       before=written_phrase(line, issue.before), after=written_phrase(line, issue.after))
 
 
 def check_line(

@@ -31,6 +31,7 @@ from assistant.errors import CallbackError
 from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, Refresh, SessionStart
 from assistant.events import Verdict as VerdictEvent
 from assistant.linecheck import Strictness, Verdict
+from assistant.linecheck.written import as_written
 from assistant.redirections import Redirection
 from assistant.script.model import Line
 from assistant.session.commands import heard_command
@@ -179,7 +180,7 @@ def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
     # Every word left out of a line not said word for word: a slip's "for" is worth practising too.
     dropped = Counter(
         word for record in records for verdict in record.verdicts if not verdict.word_perfect
-        for word in verdict.missing
+        for word in as_written(verdict.expected, verdict.missing)  # "haven't", as the script writes it
     )
     heard = [record for record in records if record.verdicts or record.skipped]
     return Summary(
