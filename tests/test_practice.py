@@ -47,20 +47,21 @@ def db(tmp_path) -> Path:
     return tmp_path / "callback.db"
 
 
-def practise(db: Path, script: Path, tries: list[tuple[int, str, tuple[str, ...]]], role: str = "MAYA",
-             day: str | None = None) -> None:
-    """One run session of `role`, as a rehearsal writes it: (line number, "ok" / "missed", missing words)."""
+def practise(db: Path, script: Path, tries: list[tuple], role: str = "MAYA", day: str | None = None) -> None:
+    """One run session of `role`, as a rehearsal writes it: (line number, "ok" / "slip" / "missed", missing words
+    [, calls for "line" before it])."""
     texts = {n: line.text for n, line in enumerate(load_script(script).lines_of(role), start=1)}
     stream = EventStream()
     recorder = HistoryRecorder(Store(db), ScriptIdentity.of_file(script))
     stream.subscribe(recorder)
     stream.emit(SessionStart(kind="run", script=str(script), role=role))
     attempt_of: dict[int, int] = {}
-    for line, result, missing in tries:
+    for line, result, missing, *help_given in tries:  # a fourth item: calls for "line" before the attempt
         attempt_of[line] = attempt_of.get(line, 0) + 1
         heard = " ".join(word for word in texts[line].lower().split() if word.strip(".,?!") not in missing)
         stream.emit(Verdict(line=line, result=result, hearing="whisper", expected=texts[line], heard=heard,
-                            score=1.0 if result == "ok" else 0.6, missing=missing, attempt=attempt_of[line]))
+                            score=1.0 if result == "ok" else 0.6, missing=missing, attempt=attempt_of[line],
+                            prompts=help_given[0] if help_given else 0))
     stream.emit(SessionEnd(kind="run", outcome=Outcome.FINISHED, summary={}))
     stream.close()
     if day is not None:
@@ -269,15 +270,27 @@ def seed_for_report(home: Path, scene: Path) -> None:
                          (5, "ok", ())], day="2025-03-01")
     practise(db, scene, [(1, "ok", ()), (2, "missed", ("light",)), (2, "ok", ()), (3, "missed", ("nine",)),
                          (3, "ok", ()), (4, "ok", ())], day="2025-03-02")
-    practise(db, scene, [(2, "ok", ()), (3, "ok", ()), (4, "missed", ("easier",)), (4, "ok", ()), (5, "ok", ())],
+    practise(db, scene, [(2, "ok", ()), (3, "ok", ()), (4, "missed", ("easier",)), (4, "ok", (), 1), (5, "ok", ())],
              day="2025-03-05")
+    drill(db, scene, [{"line": 2, "redirection": "Faster, there's urgency.", "kind": "pace", "changed": True},
+                      {"line": 2, "redirection": "Quieter.", "kind": "loudness", "changed": False},
+                      {"line": 4, "redirection": "Pick up the pace.", "kind": "pace", "changed": True}])
     store = Store(db)
     questions = [("intention", "Did I refine my character's intention?"), ("direction", "Am I ready to pivot?"),
                  ("mindset", "Is my mindset calm?")]
-    for day, answers in [("2025-03-01", ("no", "no", "yes")), ("2025-03-04", ("yes", "no", "skipped")),
-                         ("2025-03-05", ("yes", "yes", "yes"))]:
+    for day, answers in [("2025-03-01", ("no", "no", "yes")), ("2025-03-04", ("yes", "no", "no")),
+                         ("2025-03-05", ("yes", "yes", "skipped"))]:
         store.add_checklist(f"{day}T07:00:00+00:00", f"{day}T07:02:00+00:00",
                             [ChecklistAnswer(i, q, a) for (i, q), a in zip(questions, answers)], {"ended": "finished"})
+
+
+def drill(db: Path, script: Path, results: list[dict], role: str = "MAYA") -> None:
+    """A drill session as `callback drill` keeps it: its notes and whether each was taken, in its summary."""
+    stream = EventStream()
+    stream.subscribe(HistoryRecorder(Store(db), ScriptIdentity.of_file(script)))
+    stream.emit(SessionStart(kind="drill", script=str(script), role=role))
+    stream.emit(SessionEnd(kind="drill", outcome=Outcome.FINISHED, summary={"results": results}))
+    stream.close()
 
 
 PLOT_IDS = ("plot-accuracy", "plot-days", "plot-dropped", "plot-checklist")
@@ -307,10 +320,31 @@ def test_report_is_one_self_contained_page_with_every_plot(written_report):
         assert image and len(image.group(1)) > 2000 and len(image.group(2)) > 30
     assert not re.search(r'(src|href)="(?!data:)', page)  # nothing fetched from anywhere
     assert "<script" not in page
-    weakest = re.search(r'<table class="weakest">.*?<tbody><tr><td class="number">(\d+)</td><td>([^<]*)<', page, re.S)
-    assert weakest.group(1) == "2" and weakest.group(2) == MAYA[2].replace("'", "&#x27;")
     summary = re.search(r'<p class="summary" id="summary">([^<]*)</p>', page).group(1)
-    assert summary == "5 of 5 lines tried in 3 sessions from 1 Mar 2025 to 5 Mar 2025; 13 of 19 attempts right (68%)."
+    assert summary == ("5 of 5 lines tried in 3 rehearsals from 1 Mar 2025 to 5 Mar 2025. Of 19 attempts: 12 right "
+                       "unaided, 1 right after asking for &quot;line&quot; and 6 missed (63% right unaided); "
+                       "&quot;line&quot; asked for once.")
+
+
+def test_report_opens_with_at_most_three_lines_to_work_on_each_with_a_reason_and_its_cue(written_report):
+    page = written_report.read_text(encoding="utf-8")
+    tonight = re.search(r'<section id="tonight">(.*?)</section>', page, re.S).group(1)
+    items = re.findall(r'<li class="work" data-line="(\d+)">(.*?)</ul></li>', tonight, re.S)
+    # Lines 1 and 5 went cleanly every time: not tonight's work. Line 4 was missed and needed "line".
+    assert [line for line, _ in items] == ["4", "2", "3"]
+    line_4 = items[0][1]
+    assert "missed 2 of the last 5 tries" in line_4 and "asked for &quot;line&quot; once" in line_4
+    assert '<span class="speaker">THEO</span>' in line_4  # the cue that leads into it
+    assert page.index('id="tonight"') < page.index('id="lines"') < page.index('id="plot-accuracy"')
+
+
+def test_report_says_which_notes_are_taken_and_which_checklist_items_are_still_no(written_report):
+    page = written_report.read_text(encoding="utf-8")
+    notes = re.findall(r'<li data-kind="(\w+)"><strong>\w+</strong>: ([^<]*)</li>', page)
+    assert notes == [("pace", "changed 2 of 2 times"), ("loudness", "changed 0 of 1 time")]
+    still = re.search(r'<ul class="still-no">(.*?)</ul>', page, re.S).group(1)
+    # "Am I ready to pivot?" was no twice, then yes: done. The mindset was no, then skipped: still no.
+    assert re.findall(r"<li>([^<]*)</li>", still) == ["Is my mindset calm?"]
 
 
 def test_a_plot_with_nothing_to_show_is_a_note(db, scene):
@@ -364,7 +398,7 @@ def test_report_renders_in_a_real_browser(tmp_path, written_report):
     browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000"]
 
-    shot = subprocess.run([*browser, f"--screenshot={screenshot}", "--window-size=1200,2400", report.as_uri()],
+    shot = subprocess.run([*browser, f"--screenshot={screenshot}", "--window-size=1200,4200", report.as_uri()],
                           capture_output=True, text=True, timeout=120)
     dom = subprocess.run([*browser, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
 

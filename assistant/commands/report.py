@@ -19,8 +19,9 @@ from assistant.errors import CallbackError
 def report(script: Path, role: str | None, output: Path | None) -> None:
     """Write a one-page HTML report of your practice of SCRIPT.
 
-    It shows each line session by session, how the days went, the words you drop most, your checklist
-    answers over time, and the lines to work on. The page is self-contained: no network, nothing beside it.
+    It opens with the three lines to work on tonight and why, with their cues; then every line (right
+    unaided, after a prompt, slips, missed, pickup), each line session by session, how the days went, the
+    words you change most, the notes you take well in drills, and the checklist items still answered no. The page is self-contained: no network, nothing beside it.
     """
     from assistant.history.report import build_report, render_html
 
@@ -31,10 +32,18 @@ def report(script: Path, role: str | None, output: Path | None) -> None:
     _check_writable(output, script)
     store = history_store()
     checklists = store.checklists() if store else []
+    drills = _drills(store, script, history.role) if store else []
     page = render_html(build_report(history.title, history.role, str(history.script_path), history.texts,
-                                    history.attempts, checklists))
+                                    history.attempts, checklists, cues=history.cues, drills=drills))
     _write(output, page)
     click.echo(f"wrote {output}")
+
+
+def _drills(store, script: Path, role: str) -> list:
+    from assistant.history.recorder import ScriptIdentity
+
+    identity = ScriptIdentity.of_file(script)
+    return store.sessions_on("drill", role, identity.content_hash, identity.path)
 
 
 #: Written into every report's <head>, so an earlier report is known for one and may be written over; any other

@@ -26,6 +26,7 @@ class RoleHistory:
     role: str
     texts: tuple[str, ...]  # the role's lines now, in order
     attempts: tuple  # AttemptRecord, ...
+    cues: tuple = ()  # priorities.Cue or None, one per line: the other character's speech that leads into it
 
 
 def history_store():
@@ -62,7 +63,21 @@ def load_role_history(script_path: str | Path, role: str | None) -> RoleHistory:
         role=role,
         texts=tuple(line.text for line in lines),
         attempts=tuple(a for a in attempts if a.role == role),
+        cues=cues_of(script.lines, role),
     )
+
+
+def cues_of(lines, role: str) -> tuple:
+    """For each of the role's speeches, the nearest speech before it by another character (None at the top)."""
+    from assistant.history.priorities import Cue
+
+    cues, last = [], None
+    for line in lines:
+        if line.speaker == role:
+            cues.append(last)
+        else:
+            last = Cue(line.speaker, line.text)
+    return tuple(cues)
 
 
 def _only_role_practised(script_path: Path, roles: dict[str, int], attempts) -> str:

@@ -402,6 +402,18 @@ class Store:
             ).fetchall()
         return [_session(row) for row in rows]
 
+    def sessions_on(self, kind: str, role: str, script_hash: str | None = None,
+                    script_path: str | None = None) -> list[SessionRecord]:
+        """The sessions of one kind on a role of a script (found by its text's hash or its path), oldest first."""
+        with self._connect(writing=False) as connection:
+            rows = connection.execute(
+                f"SELECT {', '.join('s.' + c.strip() for c in _SESSION_COLUMNS.split(','))} FROM sessions s"
+                " LEFT JOIN scripts sc ON sc.id = s.script_id"
+                " WHERE s.kind = ? AND s.role = ? AND (sc.content_hash = ? OR sc.path = ?) ORDER BY s.id",
+                (kind, role, script_hash, script_path),
+            ).fetchall()
+        return [_session(row) for row in rows]
+
     # -- the checklist -----------------------------------------------------------------------------------
 
     def add_checklist(

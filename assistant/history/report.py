@@ -15,27 +15,30 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from assistant.history.database import AttemptRecord, ChecklistRecord
+from assistant.history.database import AttemptRecord, ChecklistRecord, SessionRecord
 from assistant.history.practice import (
     AccuracyGrid,
     ChecklistTally,
     DayStats,
     LineStats,
     accuracy_grid,
+    assign_lines,
     checklist_tallies,
     daily,
-    dropped_words,
     line_stats,
     weakest_first,
 )
+from assistant.history.priorities import Counts, Cue, WorkItem, changed_words, still_no, times as _times, work_on
 
 #: The heatmap shows at most this many sessions (the latest) and lines (the weakest, in script order).
 HEATMAP_SESSIONS = 24
 HEATMAP_LINES = 60
-#: Bars in the dropped-words chart, table rows of weakest lines, checklist sessions shown.
+#: Bars in the changed-words chart, checklist sessions shown.
 DROPPED_SHOWN = 12
-WEAKEST_SHOWN = 8
 CHECKLISTS_SHOWN = 30
+#: What each kind of session is called on the page.
+SESSION_NAMES = {"run": ("rehearsal", "rehearsals"), "learn": ("learning session", "learning sessions"),
+                 "drill": ("drill", "drills"), "grade": ("self-tape graded", "self-tapes graded")}
 #: Pixels per inch of the embedded PNGs: sharp on an ordinary screen, small enough to mail.
 DPI = 110
 LABEL_WIDTH = 34
@@ -59,6 +62,32 @@ class Plot:
 
 
 @dataclass(frozen=True)
+class LineRow:
+    """One line in the table of every line: its attempts told apart, and its median pickup."""
+
+    stats: LineStats
+    counts: Counts
+    pickup: float | None  # median seconds from the cue's end to the first word; None when never measured
+
+
+@dataclass(frozen=True)
+class NoteTally:
+    """How one kind of director's note has been taken in drills."""
+
+    kind: str  # "pace", "loudness", "pauses", "pitch", or a qualitative kind
+    given: int
+    measured: int  # notes whose change callback measures
+    changed: int  # of those, how many the retake really changed
+    ratings: tuple[int, ...] = ()  # the actor's own one-to-five, for the notes callback cannot measure
+
+    @property
+    def share_taken(self) -> float | None:
+        if self.measured:
+            return self.changed / self.measured
+        return sum(self.ratings) / (5 * len(self.ratings)) if self.ratings else None
+
+
+@dataclass(frozen=True)
 class PracticeReport:
     title: str
     role: str
@@ -66,15 +95,26 @@ class PracticeReport:
     stats: list[LineStats]
     grid: AccuracyGrid
     days: list[DayStats]
-    dropped: list[tuple[str, int]]
+    dropped: list[tuple[str, int]]  # changes made most often (dropped, swapped, added), as the script writes them
     checklists: list[ChecklistTally]
     generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    counts: Counts = Counts(0, 0, 0, 0, 0, 0)
+    tonight: list[WorkItem] = field(default_factory=list)
+    rows: list[LineRow] = field(default_factory=list)
+    notes: list[NoteTally] = field(default_factory=list)
+    still_no: list[str] = field(default_factory=list)  # checklist questions whose latest answer is "no"
+    sessions: dict[str, int] = field(default_factory=dict)  # sessions that tried a line, by kind
 
 
 def build_report(title: str, role: str, script_path: str, texts: Sequence[str], attempts: Sequence[AttemptRecord],
-                 checklists: Sequence[ChecklistRecord] = (), generated: datetime | None = None) -> PracticeReport:
-    """The numbers the page shows, for a role whose lines now read `texts`."""
+                 checklists: Sequence[ChecklistRecord] = (), generated: datetime | None = None,
+                 cues: Sequence[Cue | None] = (), drills: Sequence[SessionRecord] = ()) -> PracticeReport:
+    """The numbers the page shows, for a role whose lines now read `texts` (`cues[i]` leads into `texts[i]`)."""
     stats = line_stats(texts, attempts)
+    assigned = assign_lines(texts, attempts)
+    kinds: dict[str, set[int]] = {}
+    for _, attempt in assigned:
+        kinds.setdefault(attempt.session_kind, set()).add(attempt.session_id)
     return PracticeReport(
         title=title,
         role=role,
@@ -82,10 +122,45 @@ def build_report(title: str, role: str, script_path: str, texts: Sequence[str], 
         stats=stats,
         grid=accuracy_grid(texts, attempts),
         days=daily(attempts),
-        dropped=dropped_words(stats, DROPPED_SHOWN),
+        dropped=changed_words(texts, attempts, DROPPED_SHOWN),
         checklists=checklist_tallies(checklists),
         generated=generated or datetime.now().astimezone(),
+        counts=Counts.of(attempt for _, attempt in assigned),
+        tonight=work_on(texts, list(cues) or [None] * len(texts), attempts),
+        rows=_rows(stats, assigned),
+        notes=note_tallies(drills),
+        still_no=still_no(checklists),
+        sessions={kind: len(ids) for kind, ids in kinds.items()},
     )
+
+
+def _rows(stats: list[LineStats], assigned: list[tuple[int, AttemptRecord]]) -> list[LineRow]:
+    from statistics import median
+
+    by_line: dict[int, list[AttemptRecord]] = {}
+    for number, attempt in assigned:
+        by_line.setdefault(number, []).append(attempt)
+    rows = []
+    for line in stats:
+        tried = by_line.get(line.line, [])
+        pickups = [a.pickup for a in tried if a.pickup is not None]
+        rows.append(LineRow(line, Counts.of(tried), round(median(pickups), 2) if pickups else None))
+    return rows
+
+
+def note_tallies(drills: Sequence[SessionRecord]) -> list[NoteTally]:
+    """Each kind of note given in these drill sessions and how often it was taken, best taken first."""
+    given: dict[str, list[dict]] = {}
+    for session in drills:
+        for result in session.summary.get("results", []):
+            if isinstance(result, dict) and result.get("kind"):
+                given.setdefault(str(result["kind"]), []).append(result)
+    tallies = []
+    for kind, results in given.items():
+        measured = [r for r in results if r.get("changed") is not None]
+        ratings = tuple(int(r["rating"]) for r in results if isinstance(r.get("rating"), int))
+        tallies.append(NoteTally(kind, len(results), len(measured), sum(bool(r["changed"]) for r in measured), ratings))
+    return sorted(tallies, key=lambda t: (-(t.share_taken or 0.0), t.kind))
 
 
 def render_html(report: PracticeReport) -> str:
@@ -107,15 +182,28 @@ def render_html(report: PracticeReport) -> str:
 <p class="summary" id="summary">{e(_summary(report))}</p>
 <p class="meta">From <code>{e(report.script_path)}</code>. Made by callback on {e(_when(report.generated))}.</p>
 </header>
-<section id="weakest">
-<h2>Lines to work on</h2>
-{_weakest_table(report)}
+<section id="tonight">
+<h2>Tonight, work on</h2>
+{_tonight(report)}
+</section>
+<section id="lines">
+<h2>Every line</h2>
+{_lines_table(report)}
 </section>
 {"".join(_figure(plot) for plot in plots)}
+<section id="notes">
+<h2>Taking a note</h2>
+{_notes(report)}
+</section>
+<section id="checklist-open">
+<h2>Still to do before the callback</h2>
+{_still_no(report)}
+</section>
 <footer>
-<p>Right first time counts the sessions in which the first try at a line was right. A trend compares a line's
-latest sessions with the ones before: improving or slipping by 20 points or more, steady otherwise, and new
-after a single session.</p>
+<p>Right unaided means said without asking for "line"; a slip is a line said with small words changed, counted
+as said. Pickup is the time from the end of the cue to your first word. A trend compares a line's latest
+sessions with the ones before: improving or slipping by 20 points or more, steady otherwise, and new after a
+single session. Tonight's lines are picked from each line's last three sessions only.</p>
 </footer>
 </main>
 </body>
@@ -127,36 +215,89 @@ after a single session.</p>
 
 
 def _summary(report: PracticeReport) -> str:
-    attempts = sum(s.attempts for s in report.stats)
-    right = sum(s.right for s in report.stats)
+    counts = report.counts
     tried = sum(1 for s in report.stats if s.attempts)
-    sessions = len(report.grid.sessions)
-    if not attempts:
+    if not counts.attempts:
         return f"No practice kept yet for {report.role}'s {len(report.stats)} lines."
     days = report.days
     span = (f"on {_day(days[0].day)}" if len(days) == 1
             else f"from {_day(days[0].day)} to {_day(days[-1].day)}")
-    return (f"{tried} of {len(report.stats)} lines tried in {_plural(sessions, 'session')} {span}; "
-            f"{right} of {_plural(attempts, 'attempt')} right ({right / attempts:.0%}).")
+    kinds = [_plural_of(report.sessions[kind], *SESSION_NAMES.get(kind, (kind + " session", kind + " sessions")))
+             for kind in ("run", "learn", "drill", "grade", *sorted(set(report.sessions) - set(SESSION_NAMES)))
+             if report.sessions.get(kind)]
+    said = [f"{counts.unaided} right unaided"]
+    if counts.prompted:
+        said.append(f"{counts.prompted} right after asking for \"line\"")
+    said.append(f"{counts.missed} missed")
+    slips = f"; {_plural(counts.slips, 'slip')} of small words" if counts.slips else ""
+    calls = f"; \"line\" asked for {_times(counts.calls_for_line)}" if counts.calls_for_line else ""
+    return (f"{tried} of {len(report.stats)} lines tried in {_and(kinds)} {span}. "
+            f"Of {_plural(counts.attempts, 'attempt')}: {_and(said)} "
+            f"({counts.unaided / counts.attempts:.0%} right unaided){slips}{calls}.")
 
 
-def _weakest_table(report: PracticeReport) -> str:
-    tried = [s for s in weakest_first(report.stats) if s.attempts][:WEAKEST_SHOWN]
-    if not tried:
+def _tonight(report: PracticeReport) -> str:
+    e = html.escape
+    if not report.tonight:
+        if report.counts.attempts:
+            return ('<p class="no-data">Nothing stands out: every line went cleanly in its latest sessions. '
+                    "Run the scene for pace, or drill a note.</p>")
+        return '<p class="no-data">No line tried yet.</p>'
+    items = []
+    for item in report.tonight:
+        cue = (f'<p class="cue"><span class="speaker">{e(item.cue.speaker)}</span> {e(item.cue.text)}</p>'
+               if item.cue else '<p class="cue">(you open the scene)</p>')
+        reasons = "".join(f"<li>{e(reason)}</li>" for reason in item.reasons)
+        items.append(f'<li class="work" data-line="{item.line}">{cue}<p class="line"><span class="number">'
+                     f'Line {item.line}</span> {e(item.text)}</p><ul class="reasons">{reasons}</ul></li>')
+    return f'<ol class="tonight">{"".join(items)}</ol>'
+
+
+def _lines_table(report: PracticeReport) -> str:
+    rows = [row for row in report.rows if row.counts.attempts]
+    if not rows:
         return '<p class="no-data">No line tried yet.</p>'
     e = html.escape
-    rows = []
-    for s in tried:
-        dropped = ", ".join(f"{word} ({times})" if times > 1 else word for word, times in s.dropped[:4]) or "—"
-        rows.append(
+    cells = []
+    for row in rows:
+        s, c = row.stats, row.counts
+        pickup = f"{row.pickup:.1f} s" if row.pickup is not None else "—"
+        cells.append(
             f"<tr><td class=\"number\">{s.line}</td><td>{e(s.text)}</td>"
-            f"<td class=\"number\">{s.right} of {s.attempts}</td>"
-            f"<td class=\"number\">{s.word_perfect} of {s.attempts}</td>"
-            f"<td class=\"number\">{s.first_time_right} of {_plural(s.sessions, 'session')}</td>"
-            f"<td class=\"trend {s.trend}\">{s.trend}</td><td>{e(dropped)}</td></tr>"
+            f"<td class=\"number\">{c.unaided} of {c.attempts}</td><td class=\"number\">{c.prompted}</td>"
+            f"<td class=\"number\">{c.slips}</td><td class=\"number\">{c.missed}</td>"
+            f"<td class=\"number\">{pickup}</td><td class=\"trend {s.trend}\">{s.trend}</td></tr>"
         )
-    return ("<table class=\"weakest\"><thead><tr><th>Line</th><th>Text</th><th>Right</th><th>Word perfect</th><th>Right first time</th>"
-            "<th>Trend</th><th>Words dropped</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    return ("<table class=\"lines\"><thead><tr><th>Line</th><th>Text</th><th>Right unaided</th>"
+            "<th>After a prompt</th><th>Slips</th><th>Missed</th><th>Pickup</th><th>Trend</th></tr></thead><tbody>"
+            + "".join(cells) + "</tbody></table>")
+
+
+def _notes(report: PracticeReport) -> str:
+    if not report.notes:
+        return ('<p class="no-data">No drill kept yet: <code>callback drill SCRIPT --role ROLE</code> gives you a '
+                "director's note and measures whether your next take changed.</p>")
+    e = html.escape
+    items = []
+    for note in report.notes:
+        if note.measured:
+            said = f"changed {note.changed} of {_plural(note.measured, 'time')}"
+        elif note.ratings:
+            said = f"your own rating {sum(note.ratings) / len(note.ratings):.1f} of 5"
+        else:
+            said = f"given {_plural(note.given, 'time')}"
+        items.append(f'<li data-kind="{e(note.kind)}"><strong>{e(note.kind)}</strong>: {e(said)}</li>')
+    return f'<ul class="notes">{"".join(items)}</ul><p class="meta">Best taken first.</p>'
+
+
+def _still_no(report: PracticeReport) -> str:
+    if not report.still_no:
+        if report.checklists:
+            return '<p class="no-data">Every checklist item answered so far is a yes.</p>'
+        return '<p class="no-data">No checklist answered yet: <code>callback checklist</code> asks it aloud.</p>'
+    e = html.escape
+    return ('<p>Your last answer to these was no:</p><ul class="still-no">'
+            + "".join(f"<li>{e(question)}</li>" for question in report.still_no) + "</ul>")
 
 
 def _figure(plot: Plot) -> str:
@@ -279,11 +420,11 @@ def days_plot(report: PracticeReport) -> Plot:
 
 
 def dropped_plot(report: PracticeReport) -> Plot:
-    heading = "Words most often dropped"
+    heading = "Words you change most"
     words = report.dropped
     if not words:
         return Plot("plot-dropped", heading, "", "",
-                    empty_note="No word dropped yet: every missed attempt had all its words, or nothing was missed.")
+                    empty_note="No word changed yet: every attempt was word perfect, or nothing was heard wrong.")
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(7.5, 1.0 + 0.32 * len(words)), dpi=DPI)
@@ -293,14 +434,15 @@ def dropped_plot(report: PracticeReport) -> Plot:
     axes.barh(range(len(words)), times, color=MISSED_COLOUR, height=0.65)
     axes.set_yticks(range(len(words)), names)
     axes.invert_yaxis()  # the most dropped on top
-    axes.set_xlabel("times left out of a missed attempt")
+    axes.set_xlabel("times, in attempts not word perfect")
     axes.xaxis.get_major_locator().set_params(integer=True)
     for spine in ("top", "right"):
         axes.spines[spine].set_visible(False)
     png = _png(figure)
-    caption = "Words left out of attempts judged missed, across all of the role's lines."
+    caption = ("Words dropped, swapped or added in attempts that were not word perfect, across all of the role's "
+               "lines, as the script writes them.")
     listed = ", ".join(f"{word} ({count})" for word, count in words[:5])
-    alt = f"Bar chart of the {_plural(len(words), 'word')} most often dropped: {listed}."
+    alt = f"Bar chart of the {_plural(len(words), 'change')} made most often: {listed}."
     return Plot("plot-dropped", heading, caption, alt, png)
 
 
@@ -382,6 +524,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _plural_of(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 _STYLE = """
 :root { color-scheme: light; }
 body { margin: 0; background: #fafaf7; color: #1f2328; font: 16px/1.5 system-ui, -apple-system, "Segoe UI",
@@ -395,10 +545,17 @@ h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; 
 figure { margin: 0; }
 figure img { display: block; max-width: 100%; height: auto; background: white; border: 1px solid #e5e5e5; }
 figcaption { margin-top: .4rem; }
-table.weakest { border-collapse: collapse; width: 100%; font-size: .95rem; background: white; }
-table.weakest th, table.weakest td { border-bottom: 1px solid #e5e5e5; padding: .35rem .5rem; text-align: left;
+ol.tonight { padding-left: 1.4rem; }
+li.work { margin: 0 0 1rem; padding: .6rem .8rem; background: white; border-left: 4px solid #c62828; }
+li.work .cue { margin: 0; color: #57606a; font-size: .95rem; }
+li.work .speaker { font-variant: small-caps; font-weight: 600; }
+li.work .line { margin: .2rem 0; font-size: 1.2rem; }
+li.work .number { font-weight: 700; margin-right: .4rem; }
+ul.reasons { margin: .2rem 0 0; padding-left: 1.2rem; }
+table.lines { border-collapse: collapse; width: 100%; font-size: .95rem; background: white; }
+table.lines th, table.lines td { border-bottom: 1px solid #e5e5e5; padding: .35rem .5rem; text-align: left;
                                      vertical-align: top; }
-table.weakest th { background: #f0f0ea; }
+table.lines th { background: #f0f0ea; }
 td.number { text-align: right; white-space: nowrap; }
 td.trend.improving { color: #2e7d32; }
 td.trend.slipping { color: #c62828; font-weight: 600; }

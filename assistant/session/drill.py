@@ -42,7 +42,9 @@ class DrillResult:
     def to_dict(self) -> dict:
         measured = [r for r in self.redirections if r.measure is not None]
         return {"redirections": len(self.redirections), "measured": len(measured),
-                "changed": sum(bool(r.changed) for r in measured), "stopped": self.stopped}
+                "changed": sum(bool(r.changed) for r in measured), "stopped": self.stopped,
+                # Each note and how it was taken, so the report can say which notes the actor takes well.
+                "results": [r.to_dict() for r in self.redirections]}
 
 
 class _Stop(Exception):
