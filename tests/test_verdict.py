@@ -111,3 +111,16 @@ def test_a_phone_number_read_digit_by_digit_is_ok_and_a_digit_dropped_is_missed(
     line = "My number is 555-0123."
     assert graded(ear, take(voices, "My number is five five five, oh one two three.", "hibari"), line).result == "ok"
     assert graded(ear, take(voices, "My number is five five five, oh one two.", "hibari"), line).result == "missed"
+
+
+def test_a_contraction_the_reading_writes_out_is_no_part_of_the_question_put_to_the_audio():
+    from assistant.speech.referee import differences
+
+    # Asked "haven't slept" or "have not what", PocketSphinx had no right answer for an actor who said "have not
+    # slept": the question is about "slept" alone, with "have not" held as it was read.
+    (spot,) = differences("I haven't slept since Tuesday.", "I have not what since Tuesday.")
+    assert (spot.before, spot.line, spot.heard, spot.after) == (("i", "have", "not"), ("slept",), ("what",),
+                                                                 ("since", "tuesday"))
+    # The other way round is a question of its own: was the auxiliary said at all?
+    (spot,) = differences("I would be there.", "I'd be there.")
+    assert (spot.line, spot.heard) == (("i", "would"), ("i'd",))
