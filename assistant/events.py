@@ -42,6 +42,7 @@ class EventType(str, Enum):
     REFRESH = "refresh"  # a line delivered again the same way as the time before
     ACTOR_SAYS = "actor_says"  # the virtual actor starts speaking
     ACTOR_SPEECH_END = "actor_speech_end"  # ... and its voice has just stopped
+    SCENE_START = "scene_start"  # a run enters a scene, or starts a round of --loop
 
 
 class Outcome(str, Enum):
@@ -284,10 +285,21 @@ class ActorSpeechEnd(Event):
     late_by: float = 0.0
 
 
+@dataclass(frozen=True)
+class SceneStart(Event):
+    """Where a run is: the scene it has just entered (or the same one again, at the start of a round)."""
+
+    type: ClassVar[EventType] = EventType.SCENE_START
+    scene: int | None = None  # 1-based in the script; None for a script read without scenes
+    heading: str = ""  # "EXT. BRICK'S PATIO - DAY"; "" for a script with no headings
+    round: int = 1  # of --loop; 1 without it
+    looping: bool = False  # the run goes round again (--loop), so the round is worth showing
+
+
 EVENT_CLASSES: dict[EventType, type[Event]] = {
     cls.type: cls for cls in (SessionStart, SessionEnd, CueStart, CueEnd, PromptStart, PromptEnd, ListenStart,
                               Partial, Recognized, Heard, Verdict, Command, Answer, Redirection, Refresh, ActorSays,
-                              ActorSpeechEnd)
+                              ActorSpeechEnd, SceneStart)
 }
 assert set(EVENT_CLASSES) == set(EventType), "every event type has its class"
 

@@ -30,6 +30,7 @@ from assistant.events import (
     Recognized,
     Redirection,
     Refresh,
+    SceneStart,
     SessionEnd,
     SessionStart,
     Verdict,
@@ -58,6 +59,7 @@ EXAMPLES = [
     Refresh(3, {"loudness_db": 60.1}, {"loudness_db": 60.4}),
     ActorSays("I kept the light on."),
     ActorSpeechEnd("I kept the light on."),
+    SceneStart(7, "INT. GARAGE - DAY", round=2),
 ]
 
 

@@ -53,6 +53,8 @@ def _common_options(command, with_actor: bool):
         click.option("--read-directions", is_flag=True, help="Also read parentheticals aloud."),
         timeout_option("Seconds of silence before callback offers the line."),
         click.option("--save-takes", is_flag=True, help="Keep each attempt's audio beside the practice history."),
+        click.option("--no-refresh", is_flag=True,
+                     help="Never say \"find something new\" when a line comes again the same as before."),
         click.option("--redirect-rate", type=finite_range(0, 1), default=0.0, show_default=True,
                      help="After a right line, the chance of a director's note and the line again (0 to 1)."),
         click.option("--kinds", default=None, metavar="LIST",
@@ -85,14 +87,18 @@ def _demo_options(command):
 @click.option("--from", "start", type=click.IntRange(min=1), default=None, help="Start at your line N (1-based).")
 @click.option("--to", "end", type=click.IntRange(min=1), default=None, help="End at your line N (1-based).")
 @click.option("--loop", is_flag=True, help="Go round again until you say stop.")
+@click.option("--my-scenes/--all-scenes", "my_scenes", default=None,
+              help="Only the scenes you are in, each from your first cue to your last line (the default when "
+                   "you are not in every scene), or every scene in full.")
 @click.option("--focus", type=click.Choice(["weak"]), default=None,
               help="weak: only the exchanges around your weakest lines, from your practice history.")
 @click.option("--count", type=click.IntRange(min=1), default=3, show_default=True,
               help="With --focus weak: how many lines.")
 @rehearsal_options
-def run(script_path, role, scene, start, end, loop, focus, count, **settings):
+def run(script_path, role, scene, start, end, loop, my_scenes, focus, count, **settings):
     """Run lines: callback speaks the other parts and listens to yours."""
-    _rehearse(script_path, role, scene, start, end, loop, settings, focus=count if focus == "weak" else None)
+    _rehearse(script_path, role, scene, start, end, loop, settings, focus=count if focus == "weak" else None,
+              my_scenes=my_scenes)
 
 
 @click.command()
@@ -109,31 +115,41 @@ def demo(mistakes, **settings):
     _rehearse(str(_demo_script()), DEMO_ROLE, None, None, None, False, settings)
 
 
-def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int | None = None) -> None:
+def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int | None = None,
+              my_scenes: bool | None = False) -> None:
     if settings["seed"] is None:
         settings["seed"] = 0
     from assistant.script.model import canonical_name
     from assistant.session.listen import Timing
     from assistant.session.printer import TerminalPrinter
-    from assistant.session.run import Rehearsal, RunOptions, select_exchanges, select_lines
+    from assistant.session.run import Rehearsal, RunOptions, select_exchanges
+    from assistant.session.scenes import in_every_scene, select_my_scenes, select_stretch
 
     script, _ = load_role(script_path, role)
     role = canonical_name(role)
     if scene is not None:
         if not 1 <= scene <= len(script.scenes):
             raise CallbackError(f"{script_path} has {len(script.scenes)} scenes; --scene must be between 1 and {len(script.scenes)}")
-        all_lines = list(script.scenes[scene - 1].lines)
-        if not any(line.speaker == role for line in all_lines):
+        scenes = [script.scenes[scene - 1]]
+        if not any(line.speaker == role for line in scenes[0].lines):
             raise CallbackError(f"{role} has no lines in scene {scene}")
     else:
-        all_lines = script.lines
+        scenes = list(script.scenes)
+    all_lines = [line for chosen in scenes for line in chosen.lines]
+    scene_labels = None
     if focus is not None:
         if start is not None or end is not None or scene is not None:
             raise CallbackError("--focus weak picks the lines itself, from the whole script; leave out --scene, "
                                 "--from and --to")
+        if my_scenes:
+            raise CallbackError("--focus weak already plays only the exchanges around your weakest lines; "
+                                "leave out --my-scenes")
         lines, numbers = select_exchanges(all_lines, role, _weakest(script_path, role, focus))
     else:
-        lines, numbers = select_lines(all_lines, role, start, end)
+        if my_scenes is None:  # the default: sit through no scene the role is not in
+            my_scenes = not in_every_scene(scenes, role)
+        chosen = (select_my_scenes if my_scenes else select_stretch)(scenes, role, start, end)
+        lines, numbers, scene_labels = chosen.lines, chosen.numbers, chosen.scenes
 
     notes = ()
     if settings["redirect_rate"] > 0 or settings["kinds"]:
@@ -144,7 +160,8 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
     history = open_history(settings, script_path, getattr(script, "title", None), settings["save_takes"])
     voices, prompter = cast_voices(lines, role, settings["rate"], settings["natural_cues"])
     runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), script=script,
-                           history=history, printer=TerminalPrinter(click.echo), voice=prompter)
+                           history=history, voice=prompter,
+                           printer=TerminalPrinter(click.echo, role_lines=sum(l.speaker == role for l in all_lines)))
     options = RunOptions(
         role=role,
         on_miss=settings["on_miss"],
@@ -154,10 +171,11 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
         timing=Timing(start_timeout=settings["timeout"]),
         redirect_rate=settings["redirect_rate"],
         redirections=notes,
+        refresh=not settings["no_refresh"],
         seed=settings["seed"],
     )
     rehearsal = Rehearsal(lines, voices, options, names=list(script.roles()), line_numbers=numbers,
-                          script=str(Path(script_path).resolve()))
+                          script=str(Path(script_path).resolve()), scenes=scene_labels)
     try:
         ran = runtime.run(rehearsal)
     finally:

@@ -21,6 +21,7 @@ after the line: those come before the cue.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from typing import Sequence
 
 from assistant.audio.devices import Playback
 from assistant.errors import CallbackError
-from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, Refresh, SessionStart
+from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, Refresh, SceneStart, SessionStart
 from assistant.events import Verdict as VerdictEvent
 from assistant.linecheck import Strictness, Verdict
 from assistant.linecheck.written import as_written
@@ -58,7 +59,7 @@ class RunOptions:
     speak_summary: bool = True  # say the summary aloud at the end
     redirect_rate: float = 0.0  # after a right line, the chance of a director's note and a retake
     redirections: tuple[Redirection, ...] = ()  # the notes to choose from
-    refresh: bool = True  # say so when a line comes again the same as the time before
+    refresh: bool = True  # say so (once a line a session, never in --loop's first round) when a line comes again the same
     seed: int = 0  # the choice of notes
 
 
@@ -68,10 +69,18 @@ class LineRecord:
     line: Line
     verdicts: list[Verdict] = field(default_factory=list)
     skipped: bool = False
+    helped: list[int] = field(default_factory=list)  # calls for "line" before each verdict, in step with verdicts
+    line_calls: int = 0  # every time the line was given: a call for "line", or an offer after silence
 
     @property
     def right_first_time(self) -> bool:
-        return bool(self.verdicts) and self.verdicts[0].ok
+        """Right at the first attempt, unaided: a line given after "line" was not known."""
+        return bool(self.verdicts) and self.verdicts[0].ok and not (self.helped and self.helped[0])
+
+    @property
+    def prompted(self) -> bool:
+        """Said, never missed, but only after the line was given."""
+        return bool(self.verdicts) and not self.missed and not self.right_first_time
 
     @property
     def missed(self) -> bool:
@@ -92,6 +101,8 @@ class Summary:
     dropped_words: tuple[tuple[str, int], ...]  # most often dropped first
     stopped_early: bool
     slips: int = 0  # lines said with a small slip (and not missed)
+    prompted: int = 0  # lines said right only after the line was given
+    line_calls: int = 0  # times the line was given (calls for "line", offers after silence)
 
     def to_dict(self) -> dict:
         return {
@@ -102,22 +113,29 @@ class Summary:
             "dropped_words": [list(pair) for pair in self.dropped_words],
             "stopped_early": self.stopped_early,
             "slips": self.slips,
+            "prompted": self.prompted,
+            "line_calls": self.line_calls,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Summary":
         return cls(data.get("lines", 0), data.get("right_first_time", 0), data.get("missed", 0),
                    data.get("skipped", 0), tuple(tuple(pair) for pair in data.get("dropped_words", ())),
-                   data.get("stopped_early", False), data.get("slips", 0))
+                   data.get("stopped_early", False), data.get("slips", 0), data.get("prompted", 0),
+                   data.get("line_calls", 0))
 
     def sentences(self) -> list[str]:
         said = [f"{self.right_first_time} of {self.lines} lines right first time."]
+        if self.prompted:
+            said.append(f"{self.prompted} right after a prompt.")
         if self.slips:
             said.append(f"{self.slips} with a small slip.")
         if self.missed:
             said.append(f"{self.missed} missed.")
         if self.skipped:
             said.append(f"{self.skipped} skipped.")
+        if self.line_calls:
+            said.append(f"{self.line_calls} call{'s' if self.line_calls > 1 else ''} for the line.")
         if self.dropped_words:
             words = ", ".join(word for word, _ in self.dropped_words[:3])
             said.append(f"Words you dropped most: {words}.")
@@ -191,6 +209,8 @@ def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
         dropped_words=tuple(dropped.most_common(5)),
         stopped_early=stopped_early,
         slips=sum(record.slipped for record in heard),
+        prompted=sum(record.prompted for record in heard),
+        line_calls=sum(record.line_calls for record in records),
     )
 
 
@@ -212,7 +232,9 @@ class Rehearsal:
         names: Sequence[str] = (),
         line_numbers: dict[int, int] | None = None,
         script: str | None = None,
+        scenes: Sequence[tuple[int | None, str]] | None = None,
     ):
+        """scenes: each line's scene as (number, heading), in step with `lines`, for the `scene_start` events."""
         self.lines = list(lines)
         self.voices = voices
         self.options = options
@@ -225,6 +247,10 @@ class Rehearsal:
         self._ahead: _AheadCue | None = None  # the next cue, started before the line's verdict was in
         self._note_due = False  # a random note follows this line if it is right (drawn before it is heard)
         self._after_cue: str | None = None  # a slip to tell once the cue playing ahead has finished
+        self._scenes = list(scenes) if scenes is not None else None
+        self._round = 0  # of --loop, 1-based
+        self._scene: tuple[int | None, str] | None = None  # the scene last announced this round
+        self._refreshed: set[int] = set()  # lines already told "find something new" this session
 
     # -- the session ----------------------------------------------------------------------------------
 
@@ -270,14 +296,30 @@ class Rehearsal:
                 runtime.render(self.voices[line.speaker], line.text)
 
     def _run_once(self) -> None:
+        self._round += 1
+        self._scene = None
         index = 0
         while index < len(self.lines):
+            self._enter_scene(index)
             line = self.lines[index]
             if line.speaker != self.options.role:
                 self._cue(line, index)
                 index += 1
                 continue
             index = self._take_line(index)
+
+    def _enter_scene(self, index: int) -> None:
+        """Say where the run is when it starts a round or crosses into another scene (also going "back")."""
+        scene = self._scenes[index] if self._scenes is not None else (None, "")
+        if scene != self._scene:
+            self._scene = scene
+            self.rt.emit(SceneStart(scene[0], scene[1], round=self._round, looping=self.options.loop))
+
+    def _may_refresh(self, number: int) -> bool:
+        """"Find something new" is a note, not a refrain: once a line a session, and not in --loop's first
+        round, where a line comes again only by "back" or a retry and the actor is still finding it."""
+        return (self.options.refresh and number in self._takes and number not in self._refreshed
+                and not (self.options.loop and self._round == 1))
 
     def _cue(self, line: Line, index: int | None = None) -> None:
         ahead, self._ahead = self._ahead, None
@@ -314,7 +356,7 @@ class Rehearsal:
         text = self._cue_text(line)
         if line.speaker == self.options.role or not text.strip():
             return
-        if self.options.refresh and number in self._takes:
+        if self._may_refresh(number):
             return  # a line delivered again may draw "find something new" before the cue
         audio = self.rt.render(self.voices[line.speaker], text)
         self.rt.emit(CueStart(line.speaker, line.text, ahead=True))
@@ -361,9 +403,11 @@ class Rehearsal:
 
             verdict = turn.verdict
             record.verdicts.append(verdict)
+            record.helped.append(prompts_given)
             attempts += 1
             # The attempt is committed to the history by this event, before anything else is said or played.
-            self.rt.emit(VerdictEvent.of(number, verdict, turn.hearing, attempts, heard.audio))
+            self.rt.emit(dataclasses.replace(VerdictEvent.of(number, verdict, turn.hearing, attempts, heard.audio),
+                                             prompts=prompts_given))
             delivery.go_on_stopping()
             if verdict.ok:
                 if verdict.result == "slip" and self.options.on_miss != "note":
@@ -390,6 +434,7 @@ class Rehearsal:
         against the last take of it ("don't repeat, refresh")."""
         if take is None:
             return
+        may_refresh = self._may_refresh(take.line)
         previous = self._takes.get(take.line)
         self._takes[take.line] = take
         if self._note_due:
@@ -397,7 +442,8 @@ class Rehearsal:
             if result == "stop":
                 raise _Stop
             return
-        if self.options.refresh and previous is not None and sounds_the_same(previous, take):
+        if may_refresh and sounds_the_same(previous, take):
+            self._refreshed.add(take.line)
             self.rt.emit(Refresh(take.line))
             self.rt.say(REFRESH, "refresh")
 
@@ -407,6 +453,7 @@ class Rehearsal:
         if command == "stop":
             raise _Stop
         if command == "line":
+            self.records[self._own_numbers[index]].line_calls += 1
             words = line.text.split()
             given = line.text if prompts_given or len(words) <= self.options.prompt_words + 1 else " ".join(
                 words[: self.options.prompt_words]
