@@ -227,8 +227,9 @@ def test_stats_table_and_overview_read_like_the_history(tmp_path, scene):
     assert table.returncode == 0, table.stderr
     rows = table.stdout.splitlines()
     assert "MAYA" in rows[0] and "2 of 3 attempts right (67%)" in rows[0]
-    assert rows[1].split()[:5] == ["line", "right", "word", "perfect", "first"]
-    assert re.match(r"\s*2\s+1 of 2\s+1 of 2\s+0 of 1\s+new\s+light, kept\s+You kept the light", rows[2]), rows[2]
+    assert rows[1].split()[:7] == ["line", "right", "word", "perfect", "prompted", "calls", "first"]
+    assert re.match(r"\s*2\s+1 of 2\s+1 of 2\s+0\s+0\s+0 of 1\s+new\s+light, kept\s+You kept the light", rows[2]), \
+        rows[2]
     assert "not tried" in rows[-1]
 
     assert overview.returncode == 0, overview.stderr
@@ -236,7 +237,7 @@ def test_stats_table_and_overview_read_like_the_history(tmp_path, scene):
     assert str(scene.resolve()) in body
     maya = next(row for row in body.splitlines() if " MAYA " in row)
     theo = next(row for row in body.splitlines() if " THEO " in row)
-    assert re.search(r"MAYA\s+1\s+3\s+67%", maya) and re.search(r"THEO\s+1\s+2\s+50%", theo)
+    assert re.search(r"MAYA\s+1\s+0\s+3\s+67%", maya) and re.search(r"THEO\s+1\s+0\s+2\s+50%", theo)
 
     # Two roles practised: which one must be said.
     several = one_line_error(callback("stats", scene, home=tmp_path))

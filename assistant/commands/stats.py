@@ -103,10 +103,12 @@ def require_practice(history: RoleHistory) -> None:
 def stats(script: Path | None, role: str | None, as_json: bool) -> None:
     """How your practice of SCRIPT has gone, line by line, weakest first.
 
-    Per line: attempts, how many were right, in how many sessions it was right the first time, the trend
-    across sessions (improving, slipping, steady, or new after one session) and the words most often dropped.
+    Per line: attempts, how many were right, how many of those only after the line was given, the calls for
+    "line", in how many rehearsals it was right the first time unaided, the trend across sessions (improving,
+    slipping, steady, or new after one session) and the words most often dropped. Drills and gradings count
+    their attempts but are not rehearsals.
 
-    Without SCRIPT: every script and role practised, with sessions, attempts and the share right.
+    Without SCRIPT: every script and role practised, with rehearsals, drills, attempts and the share right.
     """
     if script is None:
         if role is not None:
@@ -132,8 +134,9 @@ def _print_overview(as_json: bool) -> None:
     summaries = overview(store.attempts()) if store else []
     if as_json:
         click.echo(json.dumps([
-            {"script": s.script_path, "role": s.role, "sessions": s.sessions, "attempts": s.attempts,
-             "right": s.right, "share_right": round(s.share_right, 3), "last_practised": s.last_practised}
+            {"script": s.script_path, "role": s.role, "sessions": s.sessions, "drills": s.drills,
+             "attempts": s.attempts, "right": s.right, "prompted": s.prompted, "line_calls": s.line_calls,
+             "share_right": round(s.share_right, 3), "last_practised": s.last_practised}
             for s in summaries
         ], ensure_ascii=False, indent=1))
         return
@@ -141,31 +144,40 @@ def _print_overview(as_json: bool) -> None:
         where = store.path if store else "the history"
         click.echo(f"no practice kept yet in {where}; run `callback run SCRIPT --role ROLE` (or `callback demo`) first")
         return
-    rows = [("script", "role", "sessions", "attempts", "right", "last practised")]
-    rows += [(s.script_path or "(no script)", s.role, str(s.sessions), str(s.attempts), f"{s.share_right:.0%}",
-              s.last_practised[:10]) for s in summaries]
-    click.echo(_table(rows, right_aligned={2, 3, 4}))
+    rows = [("script", "role", "rehearsals", "drills", "attempts", "right", "prompted", "calls for line",
+             "last practised")]
+    rows += [(s.script_path or "(no script)", s.role, str(s.sessions), str(s.drills), str(s.attempts),
+              f"{s.share_right:.0%}", str(s.prompted), str(s.line_calls), s.last_practised[:10]) for s in summaries]
+    click.echo(_table(rows, right_aligned={2, 3, 4, 5, 6, 7}))
 
 
 def _headline(history: RoleHistory, ordered) -> str:
+    from assistant.history.practice import is_rehearsal
+
     attempts = sum(s.attempts for s in ordered)
     right = sum(s.right for s in ordered)
+    prompted = sum(s.prompted for s in ordered)
+    calls = sum(s.line_calls for s in ordered)
     tried = sum(1 for s in ordered if s.attempts)
-    sessions = len({a.session_id for a in history.attempts})
+    rehearsals = len({a.session_id for a in history.attempts if is_rehearsal(a.session_kind)})
+    others = len({a.session_id for a in history.attempts if not is_rehearsal(a.session_kind)})
     share = f" ({right / attempts:.0%})" if attempts else ""
+    also = f" and {_plural(others, 'drill or grading', 'drills or gradings')}" if others else ""
+    helped = f", {prompted} of them only after a prompt" if prompted else ""
     return (f"{history.role} in {history.title}: {tried} of {len(ordered)} lines tried over "
-            f"{_plural(sessions, 'session')}, {right} of {_plural(attempts, 'attempt')} right{share}; weakest first")
+            f"{_plural(rehearsals, 'rehearsal')}{also}, {right} of {_plural(attempts, 'attempt')} right{share}"
+            f"{helped}; {_plural(calls, 'call')} for the line; weakest first")
 
 
 def _line_table(ordered) -> str:
-    rows = [("line", "right", "word perfect", "first time", "trend", "dropped most", "text")]
+    rows = [("line", "right", "word perfect", "prompted", "calls", "first time", "trend", "dropped most", "text")]
     for s in ordered:
         if s.attempts == 0:
-            rows.append((str(s.line), "-", "-", "-", "not tried", "", _cut(s.text)))
+            rows.append((str(s.line), "-", "-", "-", "-", "-", "not tried", "", _cut(s.text)))
             continue
         dropped = ", ".join(f"{word} ×{times}" if times > 1 else word for word, times in s.dropped[:DROPPED_SHOWN])
         rows.append((str(s.line), f"{s.right} of {s.attempts}", f"{s.word_perfect} of {s.attempts}",
-                     f"{s.first_time_right} of {s.sessions}",
+                     str(s.prompted), str(s.line_calls), f"{s.first_time_right} of {s.sessions}",
                      s.trend, dropped, _cut(s.text)))
     return _table(rows, right_aligned={0})
 
@@ -183,8 +195,8 @@ def _cut(text: str, width: int = TEXT_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
 
 
 COMMANDS = [stats]

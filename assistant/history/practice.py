@@ -27,6 +27,14 @@ MOST_RECENT_SESSIONS = 3
 
 TRENDS = ("improving", "slipping", "steady", "new")
 
+#: Session kinds that are rehearsals: a drill repeats one line under notes and a grading judges a recording,
+#: so counted as sessions they made one afternoon look like eighteen runs. Their attempts still count.
+REHEARSAL_KINDS = frozenset({"run"})
+
+
+def is_rehearsal(kind: str) -> bool:
+    return kind in REHEARSAL_KINDS
+
 
 @dataclass(frozen=True)
 class LineStats:
@@ -40,13 +48,15 @@ class LineStats:
     text: str
     attempts: int
     right: int  # counted as said: word perfect, or with a slip of small words
-    first_time_right: int  # sessions in which the first attempt at the line was right
-    sessions: int  # sessions that tried the line at least once
+    first_time_right: int  # rehearsals in which the first attempt at the line was right, unaided
+    sessions: int  # rehearsals (runs; not drills or gradings) that tried the line at least once
     trend: str  # one of TRENDS; see `trend_of`
     per_session: tuple[float, ...]
     dropped: tuple[tuple[str, int], ...]
     last_practised: str | None  # ISO timestamp (UTC) of the latest attempt, None if never tried
     word_perfect: int = 0  # attempts with every word as written
+    prompted: int = 0  # right attempts that came only after the line was given (a call for "line")
+    line_calls: int = 0  # times the line was given: calls for "line", offers after silence
 
     @property
     def misses(self) -> int:
@@ -65,6 +75,8 @@ class LineStats:
             "right": self.right,
             "word_perfect": self.word_perfect,
             "first_time_right": self.first_time_right,
+            "prompted": self.prompted,
+            "line_calls": self.line_calls,
             "sessions": self.sessions,
             "trend": self.trend,
             "per_session": [round(share, 3) for share in self.per_session],
@@ -122,10 +134,13 @@ class RoleSummary:
 
     script_path: str | None
     role: str
-    sessions: int
+    sessions: int  # rehearsals (runs)
     attempts: int
     right: int
     last_practised: str
+    drills: int = 0  # drill and grading sessions, counted apart from rehearsals
+    prompted: int = 0  # right attempts that came only after the line was given
+    line_calls: int = 0
 
     @property
     def share_right(self) -> float:
@@ -192,6 +207,7 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
         by_session[attempt.session_id].append(attempt)
     sessions = sorted(by_session, key=order.__getitem__)
     per_session = tuple(sum(a.ok for a in by_session[s]) / len(by_session[s]) for s in sessions)
+    rehearsals = [s for s in sessions if is_rehearsal(by_session[s][0].session_kind)]
     dropped = Counter(word for attempt in attempts if not attempt.word_perfect
                       for word in as_written(attempt.line_text, attempt.missing))
     return LineStats(
@@ -200,13 +216,29 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
         attempts=len(attempts),
         right=sum(attempt.ok for attempt in attempts),
         word_perfect=sum(attempt.word_perfect for attempt in attempts),
-        first_time_right=sum(by_session[s][0].ok for s in sessions),
-        sessions=len(sessions),
+        prompted=sum(attempt.ok and attempt.prompts > 0 for attempt in attempts),
+        line_calls=line_calls(attempts),
+        first_time_right=sum(by_session[s][0].ok and not by_session[s][0].prompts for s in rehearsals),
+        sessions=len(rehearsals),
         trend=trend_of(per_session),
         per_session=per_session,
         dropped=tuple(dropped.most_common()),
         last_practised=max((attempt.at for attempt in attempts), default=None),
     )
+
+
+def line_calls(attempts: Iterable[AttemptRecord]) -> int:
+    """How many times lines were given, from attempts in the order tried. An attempt's `prompts` counts the
+    calls since the line's turn began (a retry under --on-miss repeat carries the calls before the first try),
+    so only what it adds to the attempt before it at the same line is new."""
+    total = 0
+    before: dict[tuple[int, str], int] = {}
+    for attempt in attempts:
+        key = (attempt.session_id, attempt.line_text)
+        earlier = before.get(key, 0) if attempt.attempt > 1 else 0
+        total += max(0, attempt.prompts - earlier)
+        before[key] = attempt.prompts
+    return total
 
 
 def trend_of(per_session: Sequence[float]) -> str:
@@ -331,10 +363,13 @@ def overview(attempts: Iterable[AttemptRecord]) -> list[RoleSummary]:
         RoleSummary(
             script_path=script_path,
             role=role,
-            sessions=len({a.session_id for a in kept}),
+            sessions=len({a.session_id for a in kept if is_rehearsal(a.session_kind)}),
             attempts=len(kept),
             right=sum(a.ok for a in kept),
             last_practised=max(a.at for a in kept),
+            drills=len({a.session_id for a in kept if not is_rehearsal(a.session_kind)}),
+            prompted=sum(a.ok and a.prompts > 0 for a in kept),
+            line_calls=line_calls(kept),
         )
         for (script_path, role), kept in groups.items()
     ]

@@ -288,7 +288,7 @@ class _RichView:
         self._print(Text.assemble((f" {symbol} {event.result.upper()}  ", style),
                                   (event.heard or "(nothing heard)", "bold")))
         if any(word.mark for word in marks):
-            written = Text("   as written: ", style="dim")
+            written = Text.assemble(("   as written: ", "dim"))
             for position, word in enumerate(marks):
                 if position:
                     written.append(" ")
