@@ -212,6 +212,7 @@ def test_cli_run_writes_the_event_log(tmp_path):
         (["--role", "MAYA", "--from", "4", "--to", "2"], "--from 4 comes after --to 2"),
         (["--role", "MAYA", "--from", "9"], "between 1 and 5"),
         (["--role", "MAYA", "--timeout", "0"], "--timeout"),
+        (["--role", "MAYA", "--focus", "weak", "--my-scenes"], "--my-scenes"),
         (["--role", "MAYA", "--timeout", "-3"], "--timeout"),
         (["--role", "MAYA"], "--actor virtual"),  # the default microphone: this machine has none
         # The virtual actor is already there: the advice is about the speaker named, not --actor virtual.

@@ -8,6 +8,7 @@ attempt), every note a `redirection` event.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from typing import ClassVar, Sequence
@@ -126,7 +127,8 @@ class DrillSession:
                     return None
                 self.rt.say(line.text, "line")
                 continue
-            self.rt.emit(VerdictEvent.of(number, turn.verdict, turn.hearing, 1, heard.audio))
+            self.rt.emit(dataclasses.replace(VerdictEvent.of(number, turn.verdict, turn.hearing, 1, heard.audio),
+                                             prompts=prompts))
             delivery.go_on_stopping()
             if not turn.verdict.word_perfect:
                 self.rt.say(turn.verdict.correction(), "correction" if not turn.verdict.ok else "slip")
