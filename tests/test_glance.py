@@ -180,3 +180,21 @@ def test_find_something_new_comes_at_most_once_a_line_and_never_in_the_first_rou
     assert refreshed, "the same deliveries in round 2 draw the note"
     assert len(refreshed) == len(set(refreshed))  # at most once a line
     assert 1 not in round_at
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    from assistant.session.printer import terminal_console
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdout", Terminal())
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert terminal_console() is not None
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert terminal_console() is None
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # a pipe or a file
+    assert terminal_console() is None
