@@ -21,7 +21,7 @@ from statistics import median
 from typing import Iterable, Sequence
 
 from assistant.history.database import AttemptRecord, ChecklistRecord
-from assistant.history.practice import assign_lines
+from assistant.history.practice import assign_lines, line_calls
 from assistant.linecheck.written import as_written
 
 #: Lines named as tonight's work, at most.
@@ -65,7 +65,7 @@ class Counts:
     prompted: int  # right, but only after asking for the line
     slips: int  # of the right ones, how many had small words wrong
     missed: int
-    calls_for_line: int  # every "line" asked for, right or not
+    calls_for_line: int  # every "line" asked for, right or not (practice.line_calls)
 
     @classmethod
     def of(cls, attempts: Iterable[AttemptRecord]) -> "Counts":
@@ -76,7 +76,7 @@ class Counts:
             prompted=sum(a.ok and a.prompts > 0 for a in attempts),
             slips=sum(a.verdict == "slip" for a in attempts),
             missed=sum(not a.ok for a in attempts),
-            calls_for_line=sum(a.prompts for a in attempts),
+            calls_for_line=line_calls(attempts),
         )
 
 
