@@ -58,3 +58,12 @@ def test_the_virtual_actors_level_needs_the_virtual_actor(tmp_path):
                             capture_output=True, text=True, env={**os.environ, "CALLBACK_HOME": str(tmp_path)})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "--actor virtual" in result.stderr
+
+
+def test_a_voice_too_faint_to_hear_is_nothing_heard_with_the_rooms_level(tmp_path):
+    result = check(tmp_path, "--actor-level", "-62", "--timeout", "1", "--json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["heard"] == "" and report["verdict"] is None
+    assert [p["kind"] for p in report["problems"]] == ["nothing heard"]
+    assert -66 < report["levels"]["room_dbfs"] < -60  # the quiet room, and a voice too faint to tell from it

@@ -72,7 +72,7 @@ def measure(recording: Audio) -> Levels:
     samples = recording.samples.astype(np.float64)
     regions = speech_regions(recording, pad=PAD_SECONDS)
     if not regions:
-        return Levels(None, dbfs(rms(samples)) if len(samples) else None, 0.0, 0.0)
+        return Levels(None, room_level(samples) if len(samples) else None, 0.0, 0.0)
     at = lambda seconds: min(len(samples), max(0, int(seconds * SPEECH_RATE)))  # noqa: E731
     speech = np.concatenate([samples[at(r.start) : at(r.end)] for r in regions])
     room = samples[: at(regions[0].start - ROOM_GUARD_SECONDS)]
