@@ -97,11 +97,11 @@ class CheckResult:
         return rows
 
     def spoken(self) -> str:
-        said = [f"I heard: {self.heard}." if self.heard else "I didn't hear anything."]
+        said = [f"I heard: {self.heard.rstrip('.!?')}." if self.heard else "I didn't hear anything."]
         if self.ready:
             said.append("That's good enough to rehearse.")
         else:
-            said += [f"{p.kind.capitalize()}. {p.reason}" for p in self.problems]
+            said += [f"{p.kind.capitalize()}: {p.reason[:1].upper()}{p.reason[1:]}" for p in self.problems]
         return " ".join(said)
 
 
@@ -136,7 +136,7 @@ def problems_with(levels: Levels, verdict: str | None) -> list[Problem]:
                                                "find a quieter room, or move closer to the microphone."))
     if verdict == "missed":
         found.append(Problem("heard differently", "what I heard is not the sentence. Read it again, clearly and "
-                                                  "at your own pace; if it still differs, try --engine whisper."))
+                                                  "at your own pace, facing the microphone."))
     return found
 
 
