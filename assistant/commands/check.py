@@ -47,7 +47,7 @@ def check(sentence, as_json, timeout, actor_level, **settings):
     if actor_level is not None and settings["actor"] != "virtual":
         raise CallbackError("--actor-level is the virtual actor's voice; add --actor virtual")
     sentence = " ".join((sentence if sentence is not None else SENTENCE).split())
-    if len(sentence.split()) < 3:
+    if len(sentence.split()) < 5:
         raise CallbackError("--sentence needs a few words to measure a voice by; give a sentence of five or more")
     show = (lambda text: None) if as_json else click.echo
     runtime = open_runtime(settings, CheckPart(actor_level))
