@@ -36,18 +36,20 @@ SENTENCE = "Tell me what you want, and I will find a way to make it work."
 
 #: Below this the voice is too quiet, whatever the room. Measured (bench_check.py, 3 seeds, quiet room): the
 #: sentence was heard right every time down to -46 dBFS, once in three at -50, never at -53, and at -56 the
-#: speech detector heard no voice at all: the ear goes deaf within a few dB of -50. -45 is the last level
-#: heard right every time, rounded up; it is 19 dB under arm's length (-26), where a microphone's input gain
-#: is plainly low or the actor far away.
+#: speech detector heard no voice at all: the ear goes deaf within a few dB of -50. -45 puts the limit just
+#: above the quietest level heard right every time (-46) and 5 dB above where hearing starts to fail; it is
+#: 19 dB under arm's length (-26), where a microphone's input gain is plainly low or the actor far away.
 VOICE_TOO_QUIET_DBFS = -45.0
 #: The voice must stand this far above the room. Measured (bench_check.py, 3 seeds, fan hum and hiss from -50 to
-#: -30 dBFS, voices from -26 down): the sentence was heard right every time with the voice 3.3 dB or more above
-#: the room (one take in three missed at 11.6, Whisper's own slip), and seldom at 2.5 dB or less; where the
-#: room stood mattered less than the margin. But a run asks more of the ear than one sentence read with care:
+#: -30 dBFS, voices from -26 down): with the voice 3.8 dB or more above the room (and not too quiet) the
+#: sentence was heard right in 55 of 57 takes (the misses at 5.1 dB over a -30 room and at 12 dB over -44,
+#: Whisper's own slips), and at 2.7 dB or less in at most one take in three; where the room stood mattered
+#: less than the margin. But a run asks more of the ear than one sentence read with care:
 #: lines said more softly, "line" heard as a command, turns taken quickly, which the turn-gap benchmarks
-#: measure at 13 to 14 dB (-26 over a -40 fan). 10 dB sits between the two: 7 dB above the sentence's edge.
+#: measure at 13 to 14 dB (-26 over a -40 fan). 10 dB sits between the two, 6 to 7 dB above the sentence's edge.
 MIN_MARGIN_DB = 10.0
-#: A voice with more than this share of its samples at full scale is clipped: the input gain is too high.
+#: A voice with more than this share of its samples at full scale is clipped: the input gain is too high (a
+#: convention, not measured: one sample in a thousand is a crackle on every other word).
 MAX_CLIPPED = 0.001
 #: A room at this level is digital silence: a muted microphone, or the wrong input.
 DEAD_ROOM_DBFS = FLOOR_DBFS + 6
