@@ -14,8 +14,17 @@ It has the built-in file's shape, plus an optional "mode":
 * replace: each list the file gives ("items", "affirmations") replaces the built-in list; a list it leaves
   out stays built in.
 
-Items marked "prep": true are asked only with `callback checklist --prep`. An item may carry an "offer"
-({"ask": ..., "accept": ...}) that is put to the actor after a "no": yes to it speaks the "accept" line.
+Items marked "prep": true are asked only with `callback checklist --prep`. Items marked "practical": true are
+the things to have and know before leaving (sides, headshot and résumé, where and when, what to wear): asked
+last, after a spoken "now the practical things", and listed under their own heading. An item may carry an
+"offer" ({"ask": ..., "accept": ..., "action": "drill", "later": ...}) that is put to the actor after a "no":
+yes to it speaks the "accept" line. When the offer cannot be kept now (a drill with no sides given), it is not
+put at all: its "later" line says what to run another time, since a hands-free actor cannot type now.
+
+One voice. Every built-in question is the actor asking themself, in the first person, as the seed's four
+are worded ("Did I refine...", "Am I prepared...", "Do I know...", "Is my mindset..."; used as written).
+The preparation items once asked "Have you...", which made the list sound like two people; they now say
+"Have I..." too. The follow-ups and offers are callback answering the actor, so they say "you".
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ class Offer:
     ask: str  # put to the actor after the follow-up, e.g. "Say yes and we'll run a redirection drill."
     accept: str  # spoken when they say yes
     action: str = ""  # what a yes leads to once the checklist is over: "drill", or nothing
+    later: str = ""  # said instead of asking, when the action cannot be taken now (a drill without sides)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class Item:
     topic: str = ""  # a few words for the spoken summary ("taking direction")
     follow_up: str = ""  # said after a "no": one concrete thing to do about it
     prep: bool = False
+    practical: bool = False  # something to have or know before leaving, rather than a question of craft
     offer: Offer | None = None
 
     @property
@@ -61,7 +72,10 @@ class Checklist:
     source: str = "built-in"
 
     def questions(self, prep: bool) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if prep or not item.prep)
+        """The items to ask, in order, the practical ones last (a user's own item added at the end of the
+        file still comes before them: they are what to check on the way out of the door)."""
+        chosen = [item for item in self.items if prep or not item.prep]
+        return tuple(item for item in chosen if not item.practical) + tuple(item for item in chosen if item.practical)
 
 
 def user_file() -> Path | None:
@@ -148,9 +162,10 @@ def _item(raw: Any, number: int, fail) -> Item:
     for key in ("id", "topic", "follow_up"):
         if key in raw and not isinstance(raw[key], str):
             raise fail(f"item {number}: \"{key}\" must be a string")
-    if "prep" in raw and not isinstance(raw["prep"], bool):
-        raise fail(f"item {number}: \"prep\" must be true or false")
-    unknown = set(raw) - {"id", "question", "topic", "follow_up", "prep", "offer"}
+    for key in ("prep", "practical"):
+        if key in raw and not isinstance(raw[key], bool):
+            raise fail(f"item {number}: \"{key}\" must be true or false")
+    unknown = set(raw) - {"id", "question", "topic", "follow_up", "prep", "practical", "offer"}
     if unknown:
         raise fail(f"item {number}: unknown key {sorted(unknown)[0]!r}")
     offer = None
@@ -160,13 +175,16 @@ def _item(raw: Any, number: int, fail) -> Item:
             raise fail(f"item {number}: \"offer\" must be an object with \"ask\" and \"accept\" strings")
         if o.get("action", "") not in ("", "drill"):
             raise fail(f"item {number}: an offer's \"action\" can only be \"drill\"")
-        offer = Offer(o["ask"].strip(), o["accept"].strip(), o.get("action", ""))
+        if not isinstance(o.get("later", ""), str):
+            raise fail(f"item {number}: an offer's \"later\" must be a string")
+        offer = Offer(o["ask"].strip(), o["accept"].strip(), o.get("action", ""), o.get("later", "").strip())
     return Item(
         id=(raw.get("id") or "").strip() or _slug(question),
         question=question.strip(),
         topic=(raw.get("topic") or "").strip(),
         follow_up=(raw.get("follow_up") or "").strip(),
         prep=raw.get("prep", False),
+        practical=raw.get("practical", False),
         offer=offer,
     )
 

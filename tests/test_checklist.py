@@ -25,12 +25,23 @@ from assistant.commands import COMMANDS
 from assistant.events import read_events
 from process_helpers import ctrl_c_as_at_a_terminal
 
+DEMO = Path(__file__).resolve().parent.parent / "assistant" / "data" / "demo_scene.txt"
+
 SEED_QUESTIONS = [
     "Did I refine my character's intention and emotional beats?",
     "Am I prepared to take direction and pivot?",
     "Do I know what made my first audition strong—and how to build on it?",
     "Is my mindset calm, confident, and open?",
 ]
+
+#: The practical items, asked after the four questions (in the built-in checklist's words).
+PRACTICAL = [
+    "Do I have my sides with me, the latest pages, on paper?",
+    "Do I have a headshot and résumé with me, stapled back to back?",
+    "Do I know the address, the room, and what time to be there?",
+    "Have I chosen what to wear, close to what I wore at the first audition?",
+]
+ALL_YES = ",".join(["yes"] * len(PRACTICAL))
 
 for _command in COMMANDS:
     if _command.name not in cli.commands:
@@ -79,24 +90,26 @@ def test_every_kind_of_answer_through_the_real_engines(home):
     # Q1 yeah; Q2 say again (asked again), nope -> follow-up and the drill offer, yes to it;
     # Q3 purple elephant (unclear: asked again), go back -> Q2 again: not really, offer declined with not yet;
     # Q3 next (skip); Q4 correct.
+    # With sides given (--script), so the drill offer is put; then the practical items, all yes.
     report, events = checklist(
-        home, "yeah,say again,nope,yes,say:purple elephant,go back,not really,not yet,next,correct"
+        home, "yeah,say again,nope,yes,say:purple elephant,go back,not really,not yet,next,correct," + ALL_YES,
+        "--script", str(DEMO), "--role", "MAYA",
     )
     assert answers_of(report) == [
         (SEED_QUESTIONS[0], "yes"),
         (SEED_QUESTIONS[1], "no"),
         (SEED_QUESTIONS[2], "skipped"),
         (SEED_QUESTIONS[3], "yes"),
-    ]
+    ] + [(question, "yes") for question in PRACTICAL]
     assert report["revisit"] == [SEED_QUESTIONS[1]]
     assert report["ended"] == "finished"
     heard = [e["answer"] for e in events if e["type"] == "answer"]
-    assert heard == ["yes", "repeat", "no", "yes", "unclear", "back", "no", "no", "skip", "yes"]
+    assert heard[:10] == ["yes", "repeat", "no", "yes", "unclear", "back", "no", "no", "skip", "yes"]
     # One answer per question asked: the unclear one consumed an answer and was asked again.
     prompts = [e for e in events if e["type"] == "prompt_start" and e["kind"] in ("question", "offer")]
     assert [(e["kind"], e["index"], e["attempt"]) for e in prompts[4:6]] == [("question", 2, 1), ("question", 2, 2)]
     assert prompts[5]["text"].startswith("Sorry, I didn't catch that.")
-    assert sum(e["type"] == "listen_start" for e in events) == 10
+    assert sum(e["type"] == "listen_start" for e in events) == 10 + len(PRACTICAL)
     # Saying yes to the drill offer promises the drill; the later "not yet" to it withdrew the yes, so no drill
     # (and no pointer to `callback drill`) follows the checklist.
     follow_ups = [e["text"] for e in events if e["type"] == "prompt_start" and e["kind"] == "follow_up"]
@@ -105,19 +118,36 @@ def test_every_kind_of_answer_through_the_real_engines(home):
 
 
 @pytest.mark.slow
-def test_yes_to_the_drill_offer_without_sides_points_at_callback_drill(home):
-    report, events = checklist(home, "yes,no,yes,yes,yes")
-    assert [answer for _, answer in answers_of(report)] == ["yes", "no", "yes", "yes"]
+def test_four_questions_in_one_voice_then_the_practical_items_and_no_typing_asked_without_sides(home):
+    report, events = checklist(home, "yes,no,yes,yes,yes,no,yes,yes")
+    assert answers_of(report) == [(q, "yes") for q in SEED_QUESTIONS[:1]] + [(SEED_QUESTIONS[1], "no")] + [
+        (q, "yes") for q in SEED_QUESTIONS[2:]] + [(PRACTICAL[0], "yes"), (PRACTICAL[1], "no")] + [
+        (q, "yes") for q in PRACTICAL[2:]]
+    assert report["ended"] == "finished"
+    asked = [e["text"] for e in events if e["type"] == "prompt_start" and e["kind"] == "question"]
+    assert asked == SEED_QUESTIONS + PRACTICAL
+    said = [e["text"] for e in events if e["type"] == "prompt_start"]
+    # The list turns to the practical things out loud, once, right before the first of them.
+    assert said[said.index(PRACTICAL[0]) - 1] == "Now the practical things, before you leave."
+    # No sides: no drill is offered (a yes would leave a hands-free actor a command to type at the end); the
+    # follow-up to the "no" says what to run later, and the printed summary gives the command.
+    assert not [e for e in events if e["type"] == "prompt_start" and e["kind"] == "offer"]
     follow_ups = [e["text"] for e in events if e["type"] == "prompt_start" and e["kind"] == "follow_up"]
-    assert "callback drill" in follow_ups[-1]
+    assert any("later, run callback drill" in text for text in follow_ups)
+    assert report["later"] == ["callback drill SCRIPT --role ROLE"]
+    # The answers are kept in the history, as given.
+    kept = json.loads(run_cli("checklist", "--last", "--json").stdout)
+    assert answers_of(kept) == answers_of(report)
+    text = run_cli("checklist", "--last").stdout
+    assert "To revisit:\n  - " + SEED_QUESTIONS[1] + "\n  - " + PRACTICAL[1] in text
 
 
 @pytest.mark.slow
 def test_stop_mid_way_keeps_the_answers_so_far_and_last_reads_them_back(home):
-    report, _ = checklist(home, "yes,not quite,not yet,that's enough")
+    report, _ = checklist(home, "yes,not quite,that's enough")
     assert answers_of(report) == [(SEED_QUESTIONS[0], "yes"), (SEED_QUESTIONS[1], "no")]
     assert report["ended"] == "stopped"
-    assert report["unanswered"] == SEED_QUESTIONS[2:]
+    assert report["unanswered"] == SEED_QUESTIONS[2:] + PRACTICAL
 
     last = run_cli("checklist", "--last", "--json")
     assert json.loads(last.stdout)["items"] == report["items"]
@@ -142,8 +172,8 @@ def test_prep_adds_the_preparation_items(home):
     report, _ = checklist(home, "of course,that's enough", "--prep")
     assert answers_of(report) == [(SEED_QUESTIONS[0], "yes")]
     prep_questions = [item.question for item in load_checklist().items if item.prep]
-    assert len(prep_questions) == 4
-    assert report["unanswered"] == SEED_QUESTIONS[1:] + prep_questions
+    assert len(prep_questions) == 3
+    assert report["unanswered"] == SEED_QUESTIONS[1:] + prep_questions + PRACTICAL
 
 
 @pytest.mark.slow
@@ -159,7 +189,7 @@ def test_the_users_own_checklist_file_replaces_the_questions(home, monkeypatch):
 def test_ctrl_c_saves_the_answers_so_far_and_prints_them(home):
     events = home / "events.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "checklist", "--actor", "virtual", "--answers", "yes,nope,not yet",
+        [sys.executable, "-m", "assistant", "checklist", "--actor", "virtual", "--answers", "yes,nope",
          "--fast", "--timeout", "60", "--events", str(events)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "CALLBACK_HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")},
@@ -320,10 +350,19 @@ def test_the_user_file_extends_by_default(home, monkeypatch):
     monkeypatch.setenv("CALLBACK_CHECKLIST", str(mine))
     merged = load_checklist()
     questions = [item.question for item in merged.questions(prep=False)]
-    assert questions == SEED_QUESTIONS[:3] + ["Am I calm?"]  # reworded in place
-    assert merged.questions(prep=True)[-1].question == "Did I eat breakfast?"  # added at the end
+    assert questions == SEED_QUESTIONS[:3] + ["Am I calm?"] + PRACTICAL  # reworded in place
+    # Added at the end of the questions; the practical items stay last, for the way out of the door.
+    assert [item.question for item in merged.questions(prep=True)][-5:] == ["Did I eat breakfast?"] + PRACTICAL
     assert merged.affirmations[-1] == "You know this scene." and len(merged.affirmations) > 1
 
 
-def test_the_built_in_checklist_uses_the_four_seed_questions(home):
-    assert [item.question for item in load_checklist().questions(prep=False)] == SEED_QUESTIONS
+def test_the_built_in_checklist_uses_the_four_seed_questions_then_the_practical_items(home):
+    assert [item.question for item in load_checklist().questions(prep=False)] == SEED_QUESTIONS + PRACTICAL
+
+
+def test_every_built_in_question_is_asked_in_one_voice(home):
+    """The actor asking themself, as the seed's four do: never "Have you..." beside "Did I..."."""
+    for item in load_checklist().questions(prep=True):
+        words = set(item.question.lower().replace("?", " ").replace(",", " ").split())
+        assert words & {"i", "my", "me", "myself"}, item.question
+        assert not words & {"you", "your", "yourself"}, item.question

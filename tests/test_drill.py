@@ -151,12 +151,13 @@ def test_the_same_delivery_again_is_flagged_and_a_new_one_is_not():
 def test_yes_to_the_checklists_drill_offer_runs_a_drill_on_the_sides_given(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "assistant", "checklist", "--actor", "virtual", "--fast", "--timeout", "1.5",
-         "--answers", "yes,no,yes,yes,yes", "--script", str(DEMO), "--role", "maya", "--json"],
+         "--answers", "yes,no,yes,yes,yes" + ",yes" * 4, "--script", str(DEMO), "--role", "maya", "--json"],
         capture_output=True, text=True, timeout=600,
         env={**os.environ, "CALLBACK_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert result.returncode == 0, result.stderr
     checklist, drilled = (json.loads(line) for line in result.stdout.strip().splitlines()[-2:])
-    assert [item["answer"] for item in checklist["items"]] == ["yes", "no", "yes", "yes"]
+    # The four questions, then the four practical items; the drill follows a checklist seen through.
+    assert [item["answer"] for item in checklist["items"]] == ["yes", "no", "yes", "yes"] + ["yes"] * 4
     assert len(drilled["drill"]) == 3
     from assistant.history import Store
 

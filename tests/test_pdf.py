@@ -280,8 +280,8 @@ def test_show_prints_scenes_speakers_lines_and_directions(runner: CliRunner) -> 
     assert out[0] == "The Night Ferry"
     assert out[1].startswith("3 scenes, 39 speeches, ELENA 17, TOMAS 5")
     assert "Scene 1: INT. FERRY TERMINAL - NIGHT" in out
-    assert "  TOMAS: [not looking up] Last boat left at nine." in out
-    assert "  MARCUS (at the same time): Then I can carry it off again." in out
+    assert "  TOMAS 1: [not looking up] Last boat left at nine." in out
+    assert "  MARCUS 11 (at the same time): Then I can carry it off again." in out
 
 
 def test_show_role_keeps_the_roles_scenes_and_marks_its_lines(runner: CliRunner) -> None:
@@ -289,7 +289,7 @@ def test_show_role_keeps_the_roles_scenes_and_marks_its_lines(runner: CliRunner)
     assert result.exit_code == 0, result.output
     assert "Scene 1: INT. FERRY TERMINAL - NIGHT" in result.output
     assert "Scene 2:" not in result.output  # Tomas is only in the terminal
-    assert "> TOMAS: Clock's fast. Has been for years." in result.output.splitlines()
+    assert "> TOMAS 2: Clock's fast. Has been for years." in result.output.splitlines()
     assert "  ELENA: It's ten to nine." in result.output.splitlines()
 
 
@@ -298,7 +298,8 @@ def test_show_json_has_the_documented_shape(runner: CliRunner) -> None:
     shown = json.loads(result.output)
     assert set(shown) == {"title", "scenes"} and len(shown["scenes"]) == 1
     assert shown["scenes"][0]["lines"][1] == {
-        "speaker": "TOMAS", "text": "Last boat left at nine.", "direction": "not looking up", "dual": False}
+        "speaker": "TOMAS", "number": 1, "text": "Last boat left at nine.", "direction": "not looking up",
+        "dual": False}
 
 
 def test_show_unknown_role_names_the_real_ones(runner: CliRunner) -> None:

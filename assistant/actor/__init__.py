@@ -2,6 +2,6 @@
 whenever a session listens. It follows the session through the event stream, like every other reader."""
 
 from assistant.actor.actor import VirtualActor
-from assistant.actor.parts import AnswerPart, Part, ScenePart, Spoken, StopPart, make_mistake
+from assistant.actor.parts import AnswerPart, CheckPart, Part, ScenePart, Spoken, StopPart, make_mistake
 
-__all__ = ["VirtualActor", "Part", "ScenePart", "AnswerPart", "StopPart", "make_mistake", "Spoken"]
+__all__ = ["VirtualActor", "Part", "ScenePart", "AnswerPart", "StopPart", "CheckPart", "make_mistake", "Spoken"]

@@ -138,3 +138,20 @@ class StopPart:
             return None
         self.spoken = True
         return self.phrase
+
+
+@dataclass
+class CheckPart:
+    """The virtual actor's part in `callback check`: it reads the sentence asked for, at `level_dbfs` (the
+    voice's level at the microphone, as audio/rooms.py measures it) or, without one, at arm's length."""
+
+    level_dbfs: float | None = None
+
+    def __call__(self, event: ListenStart) -> str | Spoken | None:
+        if event.purpose != "check" or not event.expected:
+            return None
+        if self.level_dbfs is None:
+            return event.expected
+        from assistant.audio.rooms import VOICE_DBFS
+
+        return Spoken(event.expected, Delivery(loudness_db=self.level_dbfs - VOICE_DBFS))

@@ -70,9 +70,18 @@ def hiss(level_dbfs: float, n: int, seed: int = 0) -> np.ndarray:
 def at_level(voice: np.ndarray, dbfs: float) -> np.ndarray:
     """The voice scaled so its voiced part sits at `dbfs` (silences do not count toward the level)."""
     voice = voice.astype(np.float64)
-    loud = np.abs(voice) > 0.05 * (np.max(np.abs(voice)) or 1.0)
-    level = rms(voice[loud]) if loud.any() else rms(voice)
+    level = voiced_rms(voice)
     return voice * (dbfs_to_rms(dbfs) / level) if level else voice
+
+
+def voiced_rms(voice: np.ndarray) -> float:
+    """A voice's level: the RMS of its samples louder than 5 % of its peak, so the gaps between words (and the
+    silence around them) do not count. at_level sets it; audio/levels.py measures it back."""
+    voice = voice.astype(np.float64)
+    if not len(voice):
+        return 0.0
+    loud = np.abs(voice) > 0.05 * (np.max(np.abs(voice)) or 1.0)
+    return rms(voice[loud]) if loud.any() else rms(voice)
 
 
 def reverberant(voice: np.ndarray, rate: int, rt60: float = 0.6, wet: float = 0.5, seed: int = 0) -> np.ndarray:

@@ -61,13 +61,16 @@ def session_options(command):
 def checklist(prep, as_json, last, answers, timeout, drill_script, drill_role, **settings):
     """Ask the callback checklist aloud; answer by voice.
 
-    Say yes, no, skip, back (previous question), repeat or stop. A "no" gets a concrete tip and is marked
-    to revisit. The answers are saved; --last prints the last ones.
+    The four questions of the callback checklist, then the practical things to have and know before you
+    leave (sides, headshot and résumé, where and when, what to wear). Say yes, no, skip, back (previous
+    question), repeat or stop. A "no" gets a concrete tip and is marked to revisit. The answers are saved;
+    --last prints the last ones. Without --script, a "no" to taking direction ends with the drill to run
+    later, rather than a drill now.
 
     Your own questions go in ~/.config/callback/checklist.json, or the file $CALLBACK_CHECKLIST names:
-    {"items": [{"question": "...", "follow_up": "...", "prep": false}], "affirmations": ["..."]}. They are
-    added to the built-in ones (an item with a built-in "id" rewords that one); with "mode": "replace" they
-    are used instead.
+    {"items": [{"question": "...", "follow_up": "...", "prep": false, "practical": false}], "affirmations":
+    ["..."]}. They are added to the built-in ones (an item with a built-in "id" rewords that one: "sides",
+    "headshot", "arrival", "look" are the practical ones); with "mode": "replace" they are used instead.
     """
     from assistant.history import Store
 
@@ -86,6 +89,10 @@ def checklist(prep, as_json, last, answers, timeout, drill_script, drill_role, *
         raise CallbackError("--script and --role go together: the sides to drill, and who you play in them")
     drill = _prepare_drill(drill_script, drill_role, settings) if drill_script else None
     items = load_checklist().questions(prep)
+    drill_later = set()  # items whose drill is said as a command to run later, there being no sides now
+    if drill is None:
+        drill_later = {item.id for item in items if item.offer is not None and item.offer.action == "drill"}
+        items = tuple(_offered_later(item) for item in items)
     # Before the first question: a history that cannot be written is said now, not after the last answer.
     history = open_history(settings, drill_script)
     answering, acting = AnswerPart(script or []), ScenePart(seed=settings.get("seed") or 0)
@@ -95,7 +102,7 @@ def checklist(prep, as_json, last, answers, timeout, drill_script, drill_role, *
     try:
         ran = runtime.run(session)
         # Whatever ended it (the last question, "stop", Ctrl-C, a lost device), the answers given are kept.
-        _print_outcome(ran.result, as_json, history)
+        _print_outcome(ran.result, as_json, history, _later(ran.result, drill_later))
         ran.raise_if_failed()
         # Only after a checklist seen through: "stop" means stop, not "on to the drill".
         if ran.outcome is Outcome.FINISHED and any(
@@ -124,12 +131,28 @@ def _prepare_drill(script_path, role, settings):
                         names=list(script.roles()), script=str(Path(script_path).resolve()))
 
 
+#: What to type later, printed when a drill was called for but there were no sides to run it on.
+DRILL_LATER = "callback drill SCRIPT --role ROLE"
+
+
+def _offered_later(item):
+    """The item as asked without sides: a drill offer cannot be kept, so it is not put (a yes would leave a
+    hands-free actor to type a command at the end); the follow-up says what to run later instead."""
+    from dataclasses import replace
+
+    offer = item.offer
+    if offer is None or offer.action != "drill":
+        return item
+    follow_up = " ".join(part for part in (item.follow_up, offer.later) if part)
+    return replace(item, follow_up=follow_up, offer=None)
+
+
+def _later(outcome, drill_later: set[str]) -> list[str]:
+    """Commands to run later: a drill, for a "no" to an item whose drill could not be offered now."""
+    return [DRILL_LATER] if any(r.revisit and r.item.id in drill_later for r in outcome.results) else []
+
+
 def _drill_now(runtime, drill, as_json: bool) -> None:
-    if drill is None:
-        runtime.say("To drill, run callback drill with your sides and your role.", "follow_up")
-        if not as_json:
-            click.echo("Next: callback drill SCRIPT --role NAME")
-        return
     ran = runtime.run(drill)
     results = ran.result.redirections
     if as_json:
@@ -216,14 +239,16 @@ def _open_runtime(settings, part, history, as_json: bool, counts: bool = True, n
 # -- printing ----------------------------------------------------------------------------------------------
 
 
-def _print_outcome(outcome, as_json: bool, history) -> None:
+def _print_outcome(outcome, as_json: bool, history, later: list[str]) -> None:
     saved = history is not None and bool(outcome.results)
     if as_json:
-        click.echo(json.dumps({**outcome.to_dict(), "saved": saved}, ensure_ascii=False))
+        click.echo(json.dumps({**outcome.to_dict(), "saved": saved, "later": later}, ensure_ascii=False))
         return
     click.echo("")
     for row in outcome.printed_summary():
         click.echo(row)
+    for command in later:
+        click.echo(f"Later, run: {command}")
     if saved:
         click.echo(f"Saved in {history.store.path}.")
     elif history is None:

@@ -9,6 +9,8 @@ the history commits it as it is given.
 The rules a user meets:
 * yes / no / skip record the answer and move on; a "no" gets the item's follow-up and marks it to revisit,
   and an item with an offer (taking direction) then asks whether to run the drill.
+* the practical items (sides, headshot, where and when, what to wear) come last, after one spoken line that
+  says the list has turned to them.
 * repeat asks again; back returns to the previous question (its answer stands until it is answered anew).
 * anything unclear is asked again, never guessed; after MAX_UNCLEAR unclear answers in a row the question is
   left as skipped, so a television in the room cannot hold the session forever.
@@ -40,6 +42,8 @@ MAX_SILENT_REASKS = 2
 SILENCE = "silence"
 
 HINT = "You can say yes, no, skip, back, repeat or stop."
+#: Said before the first practical item (sides, headshot, where and when, what to wear).
+PRACTICAL_INTRO = "Now the practical things, before you leave."
 
 
 class Ended(str, Enum):
@@ -115,8 +119,16 @@ class Outcome:
         return said
 
     def printed_summary(self) -> list[str]:
-        rows = [f"{r.answer:<8} {r.item.question}" for r in self.results]
-        rows += [f"{'-':<8} {item.question}  (no answer)" for item in self.unanswered]
+        answers = {id(r.item): r.answer for r in self.results}
+        rows, heading_done = [], False
+        for item in self.items:  # the practical items come last (Checklist.questions), under their heading
+            if item.practical and not heading_done and rows:
+                rows.append("Before you leave:")
+                heading_done = True
+            if id(item) in answers:
+                rows.append(f"{answers[id(item)]:<8} {item.question}")
+            else:
+                rows.append(f"{'-':<8} {item.question}  (no answer)")
         if self.revisit:
             rows.append("To revisit:")
             rows += [f"  - {r.item.question}" for r in self.revisit]
@@ -306,8 +318,13 @@ class ChecklistSession:
     def run(self, runtime: Runtime) -> Outcome:
         """Ask until the flow is over, then say the summary."""
         self.attach(runtime)
+        introduced = False
         while not self.flow.done:
             prompt = self.flow.prompt()
+            if self.flow.item.practical and not introduced and prompt.index > 0:
+                # Said once, so the actor hears the list turn from the work to the bag by the door.
+                introduced = True
+                runtime.say(PRACTICAL_INTRO, "follow_up", prompt.index)
             runtime.say(prompt.text, prompt.kind, prompt.index, prompt.attempt)
             heard, answer, hearing = self.hear_answer(prompt)
             before = self._state(prompt.index)

@@ -204,6 +204,8 @@ class _Decoder:
         """The lattice's next-best readings of the utterance just ended, best first, without repeats."""
         seen, found = {best}, []
         for hypothesis in itertools.islice(self.decoder.nbest() or (), limit * 3):
+            if hypothesis is None:  # the N-best iterator ends on None when no path reached the end (a voice at
+                break               # -53 dBFS in a quiet room, the check's virtual actor): no more readings
             text = " ".join(
                 _ALTERNATE.sub("", word) for word in hypothesis.hypstr.split() if not _FILLER.match(word)
             )
