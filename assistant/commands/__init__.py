@@ -1,9 +1,9 @@
 """Each sub-command lives in its own module; this list is the whole CLI."""
 
-from assistant.commands import checklist, devices, drill, grade, model, report, roles, run, show, stats, takes
+from assistant.commands import checklist, devices, drill, grade, learn, model, report, roles, run, show, stats, takes
 
 COMMANDS = [
     command
-    for module in (roles, show, run, drill, grade, takes, checklist, stats, report, model, devices)
+    for module in (roles, show, run, learn, drill, grade, takes, checklist, stats, report, model, devices)
     for command in module.COMMANDS
 ]
