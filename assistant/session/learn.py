@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, SessionStart
 from assistant.events import Verdict as VerdictEvent
 from assistant.history.learning import STAGES, LearningBook, LineProgress
-from assistant.linecheck import Strictness
+from assistant.linecheck import Strictness, normalise_words
 from assistant.script.model import Line
 from assistant.session.commands import heard_command
 from assistant.session.line_hearing import LineHearing
@@ -98,18 +98,34 @@ class LearnResult:
 
     def sentences(self) -> list[str]:
         if not self.lines:
-            return ["Nothing to learn: every line here is learned, and none is due for review yet."]
+            return ["Nothing to learn: every line here is learned, and none is due for review yet.",
+                    *self._next_review()]
         said = [f"{self.learned} of {len(self.lines)} lines learned."]
         left = len(self.lines) - self.learned
         if left:
             said.append(f"{left} to go next time.")
-        return said
+        return said + self._next_review()
+
+    def _next_review(self) -> list[str]:
+        if self.next_due is None:
+            return []
+        day = datetime.fromisoformat(self.next_due).astimezone()
+        return [f"Next review: {day.strftime('%A')} {day.day} {day.strftime('%B')}."]
 
 
 def first_words(text: str) -> str:
     """The opening of a line given as a hint: about a third of it, one to four words."""
     words = text.split()
     return " ".join(words[: max(1, min(4, round(len(words) / 3)))])
+
+
+def correction(verdict, text: str) -> str:
+    """What was wrong, unless saying so recites the whole line ("You said ... for <the line>"): after a miss the
+    line steps back a stage, and the help of that stage is all the next attempt gets."""
+    said = verdict.correction()
+    if not said or f" {' '.join(normalise_words(text))} " in f" {' '.join(normalise_words(said))} ":
+        return "Not quite."
+    return said
 
 
 def step(progress: LineProgress, result: str, stage: str, extra_help: bool, at: datetime,
@@ -337,7 +353,7 @@ class LearnSession:
                 work.review = False  # missed at its review: learned again like a new line
             self.book.save(work.progress, self.clock())
             if verdict.result != "ok":
-                self.rt.say(verdict.correction() or "Not quite.", "correction" if not verdict.ok else "slip")
+                self.rt.say(correction(verdict, work.line.text), "correction" if not verdict.ok else "slip")
             elif work.progress.learned and not was_learned:
                 self.rt.say("Learned.", "learned")
             if work.attempts >= self.options.max_attempts and not work.done:
