@@ -117,3 +117,55 @@ def test_bad_input_is_one_line(tmp_path, arguments, message):
     result = callback(tmp_path / "home", "learn", str(script), *arguments, "--engine", "pocketsphinx")
     assert message in one_error(result)
     assert not (tmp_path / "home" / "callback.db").exists()  # refused before anything was kept
+
+
+class AsksForTheLine:
+    """The learner, asking for line 1 once, at its first attempt from the cue alone (its third)."""
+
+    def __init__(self):
+        from assistant.actor import LearnerPart
+
+        self.learner = LearnerPart()
+        self.hear = self.learner.hear
+        self.asked = False
+
+    def __call__(self, event):
+        if event.purpose == "line" and event.line == 1 and event.attempt == 3 and not self.asked:
+            self.asked = True
+            return "Line, please."
+        return self.learner(event)
+
+
+@pytest.mark.slow
+def test_line_gives_the_whole_line_and_the_attempt_after_it_does_not_count(tmp_path):
+    from assistant.audio.buffers import BufferSpeaker
+    from assistant.commands.run import cast_voices
+    from assistant.history.learning import LearningBook
+    from assistant.script import load_script
+    from assistant.session.learn import LearnOptions, LearnSession
+    from assistant.session.run import select_lines
+    from assistant.session.runtime import ActorSetup, build_runtime
+    from assistant.speech.hearing import open_ear
+
+    path = tmp_path / "scene.txt"
+    path.write_text(SCENE, encoding="utf-8")
+    script = load_script(path)
+    lines, numbers = select_lines(script.lines, "MAYA", None, 1)
+    voices, prompter = cast_voices(lines, "MAYA")
+    runtime = build_runtime(ear=open_ear("auto", names=("MAYA", "THEO")), speaker=BufferSpeaker(), voice=prompter,
+                            actor=ActorSetup(AsksForTheLine(), realtime=False))
+    session = LearnSession(lines, numbers, voices, LearningBook(None, str(path), "MAYA"), LearnOptions("MAYA"),
+                           names=["MAYA", "THEO"])
+    ran = runtime.run(session)
+    ran.raise_if_failed()
+
+    events = runtime.events
+    assert [c.name for c in events.of_type("command")] == ["line"]
+    said = [(p.kind, p.text) for p in events.of_type("prompt_start") if p.kind in ("full", "first_words", "line")]
+    assert said == [("full", "I kept the light on for you."), ("first_words", "I kept"),
+                    ("line", "I kept the light on for you.")]
+    verdicts = events.of_type("verdict")
+    assert [v.prompts for v in verdicts] == [1, 1, 1, 0, 0]
+    [line] = ran.result.lines
+    # Right after the line was given: not from memory, so two more from the cue alone are still needed.
+    assert line["stages"] == ["full", "first_words", "full", "none", "none"] and line["learned"]
