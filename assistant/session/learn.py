@@ -239,12 +239,13 @@ class LearnSession:
         """Due reviews first (the longest overdue first), then the lines not yet learned in script order, the
         ones never tried capped at `new_lines`."""
         kept = self.book.progress()
-        shared: dict[str, LineProgress] = {}  # a line said twice in the scene ("Yes.") is learned once
         self._all: list[LineWork] = []
         for index, number in sorted(self._numbers.items()):
             line = self.lines[index]
-            progress = shared.setdefault(line.text, kept.get(line.text) or LineProgress(line.text))
-            self._all.append(LineWork(number, index, line, progress))
+            # A line said twice in the scene ("Yes.") is learned once, where it first comes; a speech with no
+            # words (a direction only) has nothing to learn.
+            if normalise_words(line.text) and all(work.line.text != line.text for work in self._all):
+                self._all.append(LineWork(number, index, line, kept.get(line.text) or LineProgress(line.text)))
         at = self.clock()
         due = sorted((work for work in self._all if work.progress.due(at)), key=lambda work: work.progress.due_at)
         for work in due:
