@@ -97,6 +97,8 @@ class LearnResult:
                 "next_due": self.next_due}
 
     def sentences(self) -> list[str]:
+        if not self.lines and not self.waiting:
+            return ["No lines to learn this time."]
         if not self.lines:
             return ["Nothing to learn: every line here is learned, and none is due for review yet.",
                     *self._next_review()]
