@@ -52,7 +52,9 @@ class LearnOptions:
     timing: Timing = field(default_factory=Timing)
     chunk: int = 2  # lines learned together before they are run
     new_lines: int | None = None  # at most this many lines never tried before, this session
-    max_attempts: int = 12  # attempts at one line in one session before it is left for next time
+    # Attempts at a line without getting it learned before it is left for next time. Counted from when it was
+    # last learned, not over the session: a line run in every chain has many attempts and is known.
+    max_attempts: int = 12
     max_silent_prompts: int = 2  # offers of the line met with silence before the line is left for now
     speak_summary: bool = True
 
@@ -68,6 +70,7 @@ class LineWork:
     review: bool = False  # learned, and due: one right answer from the cue alone is its review
     stages: list[str] = field(default_factory=list)  # the prompt given before each attempt
     attempts: int = 0
+    unlearned_attempts: int = 0  # since it was last learned or reviewed (or since the session began)
     left: bool = False  # skipped, silent, or tried too often: left for another session
 
     @property
@@ -359,7 +362,8 @@ class LearnSession:
                 self.rt.say(correction(verdict, work.line.text), "correction" if not verdict.ok else "slip")
             elif work.progress.learned and not was_learned:
                 self.rt.say("Learned.", "learned")
-            if work.attempts >= self.options.max_attempts and not work.done:
+            work.unlearned_attempts = 0 if work.done else work.unlearned_attempts + 1
+            if work.unlearned_attempts >= self.options.max_attempts and not work.done:
                 self._leave(work)
             return
 
