@@ -62,6 +62,9 @@ class VirtualActor:
         events.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
+        hear = getattr(self._part, "hear", None)  # a part that learns what it hears (actor/learner.py)
+        if hear is not None:
+            hear(event)
         if not isinstance(event, ListenStart):
             return
         said = self._part(event)

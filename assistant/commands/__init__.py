@@ -1,9 +1,10 @@
 """Each sub-command lives in its own module; this list is the whole CLI."""
 
-from assistant.commands import check, checklist, devices, drill, grade, model, report, roles, run, show, stats, takes
+from assistant.commands import (check, checklist, devices, drill, grade, learn, model, report, roles, run, show,
+                               stats, takes)
 
 COMMANDS = [
     command
-    for module in (roles, show, run, drill, grade, takes, check, checklist, stats, report, model, devices)
+    for module in (roles, show, run, learn, drill, grade, takes, check, checklist, stats, report, model, devices)
     for command in module.COMMANDS
 ]

@@ -118,7 +118,7 @@ class TerminalPrinter:
             marks = mark_line(event.expected, event.heard, event.missing, event.substituted) if not (
                 event.result == "ok") else []
             self._view.verdict(self._role, event, marks)
-        elif isinstance(event, Command) and self._kind == "run":
+        elif isinstance(event, Command) and self._kind in ("run", "learn"):
             self._view.command(event.name)
         elif isinstance(event, Heard):
             self._heard = event
