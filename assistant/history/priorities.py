@@ -76,7 +76,8 @@ class Counts:
             prompted=sum(a.ok and a.prompts > 0 for a in attempts),
             slips=sum(a.verdict == "slip" for a in attempts),
             missed=sum(not a.ok for a in attempts),
-            calls_for_line=line_calls(attempts),
+            # Learn mode's help is the mode, not the actor asking: only asked-for lines are calls.
+            calls_for_line=line_calls(a for a in attempts if a.session_kind != "learn"),
         )
 
 
@@ -92,7 +93,9 @@ def work_on(texts: Sequence[str], cues: Sequence[Cue | None], attempts: Sequence
     """Up to `count` of the role's lines (`texts`, in script order; `cues[i]` leads into `texts[i]`) that most
     need work, most needing first; a line whose latest sessions went cleanly is never named."""
     by_line: dict[int, list[AttemptRecord]] = defaultdict(list)
-    for number, attempt in assign_lines(texts, attempts):
+    # Lines still being learned have learn mode's own schedule (history/learning.py); tonight's work is read
+    # from runs, drills and self-tapes.
+    for number, attempt in assign_lines(texts, [a for a in attempts if a.session_kind != "learn"]):
         by_line[number].append(attempt)
     items = []
     for number, tried in by_line.items():
