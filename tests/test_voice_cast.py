@@ -51,8 +51,8 @@ def test_a_man_and_a_woman_get_natural_voices_of_their_kind_and_the_choice_is_ke
     home = tmp_path / "home"
     listed = callback(home, "voices", str(scene), "--role", "SAM")
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.splitlines() == ["JONAS: joe (man: 'he' in action lines)",
-                                          "ELENA: hibari (woman: 'her' in action lines)", "SAM: you"]
+    assert listed.stdout.splitlines() == ["JONAS: joe (man: 'he' in action lines, 20s)",
+                                          "ELENA: hibari (woman: 'her' in action lines, 40s)", "SAM: you"]
 
     # The two voices really are a man's and a woman's: a lower voice by an octave or near it.
     from assistant.speech.voice_choice import build_voice

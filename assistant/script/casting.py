@@ -21,7 +21,7 @@ on parentheticals and names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +47,7 @@ class Casting:
 
     kind: str
     reason: str
+    age: int | None = None  # the decade a "(40s)" introduction gives (40), for a lower or higher variant voice
 
 
 def cast(script: Script) -> dict[str, Casting]:
@@ -61,7 +62,18 @@ def cast(script: Script) -> dict[str, Casting]:
             kind = _kind_of_words(first)
             if kind:
                 evidence[line.speaker].append((kind, f"'{first[0]}' in a parenthetical"))
-    return {name: _decide(name, evidence[name]) for name in names}
+    ages = _ages(_action_text(script), names)
+    return {name: replace(_decide(name, evidence[name]), age=ages.get(name)) for name in names}
+
+
+def _ages(text: str, names: list[str]) -> dict[str, int]:
+    """The decade of each character introduced as "NAME (40s)" or "NAME, 40s," (the first one given)."""
+    ages: dict[str, int] = {}
+    for name in names:
+        found = re.search(re.escape(name) + r"\s*[(,]\s*(?:late |early |mid-?)?(\d)0'?s\b", text)
+        if found:
+            ages[name] = int(found.group(1)) * 10
+    return ages
 
 
 def _decide(name: str, signs: list[tuple[str, str]]) -> Casting:

@@ -13,7 +13,8 @@ in hibari's woman's voice).
 The rule, so an actor can predict it (`callback voices` prints each reason):
 1. The actor's own choice (`--voice THEO=joe`, kept per script) comes first, whatever the kind.
 2. Then the characters the script shows as men or women, in order of how much they say (most first, ties by
-   first appearance), so a scene's main parts get the plain natural voices and the walk-ons the variants. Each takes the first voice of its kind not
+   first appearance), so a scene's main parts get the plain natural voices and the walk-ons the variants;
+   a walk-on introduced as "(40s)" or older takes the lower variant first, one under 30 the higher. Each takes the first voice of its kind not
    yet used; when all are used, the least used one (a crowd scene repeats voices rather than failing).
 3. Last, a character the script does not show as a man or a woman takes the first voice not yet used, alternating
    man's and woman's, and the reason says so: a hands-free session never stops to ask. `--voice` settles it.
@@ -107,8 +108,10 @@ def choose_voices(speech_counts: dict[str, int], casting: dict[str, Casting], ch
         casting_ = casting.get(name, Casting(UNKNOWN, "the script does not say"))
         note = f"; {chosen[name]} is not installed" if name in chosen else ""
         if casting_.kind in (MAN, WOMAN) and order[casting_.kind]:
-            voice = min(order[casting_.kind], key=lambda v: (uses.get(v, 0), order[casting_.kind].index(v)))
-            why = f"{casting_.kind}: {casting_.reason}{note}"
+            mine = _by_age(order[casting_.kind], casting_.age)
+            voice = min(mine, key=lambda v: (uses.get(v, 0), mine.index(v)))
+            age = f", {casting_.age}s" if casting_.age is not None else ""
+            why = f"{casting_.kind}: {casting_.reason}{age}{note}"
         else:
             mixed = [v for pair in zip(order[MAN], order[WOMAN]) for v in pair]
             mixed += [v for v in order[MAN] + order[WOMAN] if v not in mixed]
@@ -119,6 +122,16 @@ def choose_voices(speech_counts: dict[str, int], casting: dict[str, Casting], ch
         uses[voice] = uses.get(voice, 0) + 1
         result[name] = VoiceChoice(voice, why)
     return {name: result[name] for name in speech_counts}
+
+
+def _by_age(voices: list[str], age: int | None) -> list[str]:
+    """A character introduced as 40 or older takes the lower variant before the higher one, one under 30 the
+    higher first; the plain natural voice still comes first (it goes to whoever of the kind says most)."""
+    if age is None or 30 <= age < 40:
+        return voices
+    first, second = ("-low", "-high") if age >= 40 else ("-high", "-low")
+    return sorted(voices, key=lambda v: 0 if "-" not in v else 1 if v.endswith(first) else 2
+                  if v.endswith(second) else 3)
 
 
 def known_voice(name: str) -> str:
