@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from assistant.commands.history_options import history_option, open_history
-from assistant.commands.voices import chosen_voices, voice_option
 from assistant.commands.options import (
     actor_noise_option,
     device_options,
@@ -19,6 +18,7 @@ from assistant.commands.options import (
     strictness_option,
     timeout_option,
 )
+from assistant.commands.voices import chosen_voices, voice_option
 from assistant.errors import CallbackError
 
 DEMO_ROLE = "MAYA"
