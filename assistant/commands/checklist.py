@@ -118,13 +118,15 @@ def _prepare_drill(script_path, role, settings):
     from assistant.commands.drill import weakest_lines_of
     from assistant.commands.options import load_role
     from assistant.commands.run import cast_voices
+    from assistant.commands.voices import chosen_voices
     from assistant.redirections import load_redirections
     from assistant.script.model import canonical_name
     from assistant.session.drill import DrillOptions, DrillSession, drill_order
 
     script, lines = load_role(script_path, role)
     role = canonical_name(role)
-    voices, _ = cast_voices(script.lines, role, settings.get("rate"))
+    voices, _ = cast_voices(script.lines, role, settings.get("rate"), script=script,
+                            chosen=chosen_voices({"no_history": True}, script, script_path))
     order = drill_order([line.text for line in lines], weakest_lines_of(script_path, role), None)
     return DrillSession(script.lines, role, order, voices, load_redirections(),
                         DrillOptions(rounds=DRILL_ROUNDS, seed=settings.get("seed") or 0),

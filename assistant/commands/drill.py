@@ -18,6 +18,7 @@ from assistant.commands.options import (
     timeout_option,
 )
 from assistant.commands.run import cast_voices
+from assistant.commands.voices import chosen_voices, voice_option
 from assistant.errors import CallbackError
 
 
@@ -45,6 +46,7 @@ def actor_stubborn_option(command):
 @timeout_option("Seconds of silence before callback offers the line.")
 @click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
               help="Write every event as JSON lines (appends to an earlier log).")
+@voice_option
 @history_option
 @actor_noise_option
 @strictness_option
@@ -74,7 +76,8 @@ def drill(script_path, role, line_number, rounds, kinds, as_json, actor_stubborn
     order = drill_order([line.text for line in lines], weakest_lines_of(script_path, role), line_number)
 
     history = open_history(settings, script_path, getattr(script, "title", None))
-    voices, prompter = cast_voices(script.lines, role, settings["rate"])
+    voices, prompter = cast_voices(script.lines, role, settings["rate"], script=script,
+                                   chosen=chosen_voices(settings, script, script_path, history))
     part = ScenePart(seed=settings["seed"], stubborn=actor_stubborn)
     runtime = open_runtime(settings, part, names=list(script.roles()), script=script, history=history,
                            printer=None if as_json else TerminalPrinter(click.echo), voice=prompter)

@@ -19,6 +19,7 @@ from assistant.commands.options import (
     timeout_option,
 )
 from assistant.commands.run import cast_voices
+from assistant.commands.voices import chosen_voices, voice_option
 from assistant.errors import CallbackError
 
 
@@ -42,6 +43,7 @@ from assistant.errors import CallbackError
 @timeout_option("Seconds of silence before callback gives the line.")
 @click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
               help="Write every event as JSON lines (appends to an earlier log).")
+@voice_option
 @history_option
 @actor_noise_option
 @strictness_option
@@ -74,7 +76,8 @@ def learn(script_path, role, scene, start, end, chunk, new_lines, as_json, actor
     history = open_history(settings, script_path, getattr(script, "title", None))
     book = LearningBook(history.store if history is not None else None, resolved, role)
     try:
-        voices, prompter = cast_voices(lines, role, settings["rate"])
+        voices, prompter = cast_voices(lines, role, settings["rate"], script=script,
+                                       chosen=chosen_voices(settings, script, script_path, history))
         part = LearnerPart(actor_mistakes, settings["seed"])
         runtime = open_runtime(settings, part, names=list(script.roles()), script=script, history=history,
                                printer=None if as_json else TerminalPrinter(click.echo), voice=prompter)

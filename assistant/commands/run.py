@@ -18,11 +18,11 @@ from assistant.commands.options import (
     strictness_option,
     timeout_option,
 )
+from assistant.commands.voices import chosen_voices, voice_option
 from assistant.errors import CallbackError
 
 DEMO_ROLE = "MAYA"
 DEMO_SEED = 7  # the virtual actor slips on a line and asks for one: the demo shows both
-_PROMPTER = "CALLBACK"  # not a name a script would give a character
 
 
 def _demo_script() -> Path:
@@ -49,7 +49,8 @@ def _common_options(command, with_actor: bool):
         click.option("--on-miss", type=click.Choice(["prompt", "repeat", "note"]), default="prompt", show_default=True,
                      help="After a missed line: correct and move on, correct and go again, or only record it."),
         click.option("--rate", type=int, default=None, help="Cue speech rate in words per minute."),
-        click.option("--natural-cues", is_flag=True, help="Speak cues in the natural (hibari) voice."),
+        click.option("--natural-cues", is_flag=True, hidden=True,
+                     help="Kept so older command lines still work: natural cue voices are the default now."),
         click.option("--read-directions", is_flag=True, help="Also read parentheticals aloud."),
         timeout_option("Seconds of silence before callback offers the line."),
         click.option("--save-takes", is_flag=True, help="Keep each attempt's audio beside the practice history."),
@@ -63,6 +64,7 @@ def _common_options(command, with_actor: bool):
     ]
     for option in reversed(options):
         command = option(command)
+    command = voice_option(command)
     command = history_option(command)
     command = actor_noise_option(strictness_option(engine_options(command)))
     if with_actor:
@@ -158,7 +160,8 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
         notes = choose_kinds(load_redirections(), settings["kinds"])
     # The history first: a data folder that cannot be written is said before anything is loaded or played.
     history = open_history(settings, script_path, getattr(script, "title", None), settings["save_takes"])
-    voices, prompter = cast_voices(lines, role, settings["rate"], settings["natural_cues"])
+    voices, prompter = cast_voices(lines, role, settings["rate"], script=script,
+                                   chosen=chosen_voices(settings, script, script_path, history))
     runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), script=script,
                            history=history, voice=prompter,
                            printer=TerminalPrinter(click.echo, role_lines=sum(l.speaker == role for l in all_lines)))
@@ -195,18 +198,13 @@ def _weakest(script_path, role, count: int) -> list[int]:
     return chosen
 
 
-def cast_voices(lines, role, rate=None, natural_cues: bool = False):
-    """A voice for each other character in `lines`, and callback's own voice, never the same as theirs."""
-    from assistant.speech.voices import NaturalVoice, cue_voices
+def cast_voices(lines, role, rate=None, natural_cues: bool = False, script=None, chosen=None):
+    """A voice for each other character in `lines` (of the right kind, natural first: commands/voices.py), and
+    callback's own voice, never the same as theirs. natural_cues: ignored, natural voices are the default."""
+    from assistant.commands.voices import character_voices, prompter_for
 
-    others = sorted({line.speaker for line in lines if line.speaker != role})
-    # Assigned together, so callback's own voice never doubles as a character's.
-    voices = cue_voices([*others, _PROMPTER], rate=rate)
-    prompter = voices.pop(_PROMPTER)
-    if natural_cues:
-        natural = NaturalVoice()
-        voices = {name: natural for name in others}
-    return voices, prompter
+    voices = character_voices(lines, role, rate, script, chosen)
+    return voices, prompter_for(voices, rate)
 
 
 def _actor_part(settings):

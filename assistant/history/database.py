@@ -478,6 +478,22 @@ class Store:
         return [_attempt(row) for row in rows]
 
 
+    # -- the voice chosen for a character ----------------------------------------------------------------
+
+    def voice_choices(self, script_path: str) -> dict[str, str]:
+        """The voices chosen with --voice for a script's characters ({"THEO": "joe"}); {} when none are."""
+        if self.kept() is None:  # reading must not create a history
+            return {}
+        with self._connect(writing=False) as connection:
+            rows = connection.execute("SELECT character, voice FROM voice_choices WHERE script_path = ?",
+                                      (script_path,)).fetchall()
+        return dict(rows)
+
+    def choose_voice(self, script_path: str, character: str, voice: str) -> None:
+        with self._connect() as connection:
+            connection.execute("INSERT OR REPLACE INTO voice_choices (script_path, character, voice) VALUES (?, ?, ?)",
+                               (script_path, character, voice))
+
 _SESSION_COLUMNS = "id, kind, started_at, ended_at, summary, outcome"
 
 

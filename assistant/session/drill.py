@@ -142,7 +142,7 @@ class DrillSession:
         if voice is None or not cue.text.strip():
             return
         audio = self.rt.render(voice, cue.text)
-        self.rt.emit(CueStart(cue.speaker, cue.text))
+        self.rt.emit(CueStart(cue.speaker, cue.text, voice=getattr(voice, "name", "")))
         self.rt.speaker.play(audio)
         self.rt.emit(CueEnd(cue.speaker))
 

@@ -335,8 +335,9 @@ class Rehearsal:
         text = self._cue_text(line)
         if not text.strip():
             return
-        audio = self.rt.render(self.voices[line.speaker], text)
-        self.rt.emit(CueStart(line.speaker, line.text))
+        voice = self.voices[line.speaker]
+        audio = self.rt.render(voice, text)
+        self.rt.emit(CueStart(line.speaker, line.text, voice=getattr(voice, "name", "")))
         self.rt.speaker.play(audio)
         self.rt.emit(CueEnd(line.speaker))
 
@@ -358,8 +359,9 @@ class Rehearsal:
             return
         if self._may_refresh(number):
             return  # a line delivered again may draw "find something new" before the cue
-        audio = self.rt.render(self.voices[line.speaker], text)
-        self.rt.emit(CueStart(line.speaker, line.text, ahead=True))
+        voice = self.voices[line.speaker]
+        audio = self.rt.render(voice, text)
+        self.rt.emit(CueStart(line.speaker, line.text, ahead=True, voice=getattr(voice, "name", "")))
         self._ahead = _AheadCue(following, line.speaker, self.rt.speaker.start(audio))
 
     def _cut_ahead(self) -> None:

