@@ -71,7 +71,32 @@ def test_a_man_and_a_woman_get_natural_voices_of_their_kind_and_the_choice_is_ke
         assert db.execute("SELECT character, voice FROM voice_choices").fetchall() == [("JONAS", "joe-low")]
 
     again = callback(home, "voices", str(scene), "--role", "SAM")
-    assert again.stdout.splitlines()[0] == "JONAS: joe-low (your choice, kept from --voice)"
+    assert again.stdout.splitlines()[0] == "JONAS: joe-low (your choice, kept for this script)"
+
+
+def test_a_part_the_script_is_silent_about_is_asked_about_once_by_voice(tmp_path) -> None:
+    # KESTREL: no pronoun, no description, not a first name. The question comes before the first cue; the
+    # virtual actor answers "yes" (a man), the part is read in a man's voice, and the next run does not ask.
+    # Unasked, KESTREL would get a voice not yet used: JONAS (a man's name) has joe, so hibari, a woman's.
+    scene = tmp_path / "hangar.txt"
+    scene.write_text("JONAS: The engines are cold.\nSAM: Then we wait.\nKESTREL: Not for long.\n"
+                     "SAM: Long enough.\n", encoding="utf-8")
+    home = tmp_path / "home"
+    for run, asked in ((1, True), (2, False)):
+        events = tmp_path / f"run{run}.jsonl"
+        ran = callback(home, "run", str(scene), "--role", "SAM", "--actor", "virtual", "--fast", "--timeout", "5",
+                       "--events", str(events), timeout=300)
+        assert ran.returncode == 0, ran.stderr
+        logged = list(read_events(events))
+        questions = [e for e in logged if e["type"] == "prompt_start" and e["kind"] == "casting"]
+        assert bool(questions) == asked and len(questions) <= 1
+        cue_voices = {e["speaker"]: e["voice"] for e in logged if e["type"] == "cue_start"}
+        assert cue_voices["JONAS"] == "joe" and cue_voices["KESTREL"] in ("joe-low", "joe-high")
+        if asked:
+            first_cue = next(i for i, e in enumerate(logged) if e["type"] == "cue_start")
+            assert logged.index(questions[0]) < first_cue
+    with sqlite3.connect(home / "callback.db") as db:
+        assert db.execute("SELECT character FROM voice_choices").fetchall() == [("KESTREL",)]
 
 
 def test_an_unknown_voice_is_refused_in_one_line_before_anything_is_kept(tmp_path, scene) -> None:

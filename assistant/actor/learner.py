@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from assistant.actor.parts import make_mistake
+from assistant.actor.parts import CASTING_ANSWER, answers_casting, make_mistake
 from assistant.events import CueStart, Event, ListenStart, PromptStart
 from assistant.linecheck import normalise_words
 
@@ -41,6 +41,8 @@ class LearnerPart:
         return wanted.strip() != "" and any(wanted in heard for heard in self._heard)
 
     def __call__(self, event: ListenStart) -> str | None:
+        if answers_casting(event):
+            return CASTING_ANSWER
         if event.purpose == "resume":
             return "Carry on."
         number, expected = event.line, event.expected

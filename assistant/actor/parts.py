@@ -55,6 +55,14 @@ def _bare(word: str) -> str:
     return re.sub(r"[^\w']", "", word.lower())
 
 
+#: What the virtual actor answers when asked who reads a part (session/casting_question.py): a man.
+CASTING_ANSWER = "Yes."
+
+
+def answers_casting(event: ListenStart) -> bool:
+    return event.purpose == "answer" and event.question == "casting"
+
+
 @dataclass
 class ScenePart:
     """The virtual actor's part in a run, decided by a seeded coin so every run can be replayed."""
@@ -72,6 +80,8 @@ class ScenePart:
         self._rng = random.Random(self.seed)
 
     def __call__(self, event: ListenStart) -> str | Spoken | None:
+        if answers_casting(event):
+            return self._say(0, "answer", CASTING_ANSWER)
         if event.purpose == "resume":
             return self._say(0, "command", "Carry on.")
         if event.purpose == "rating":

@@ -19,7 +19,7 @@ from assistant.commands.options import (
     timeout_option,
 )
 from assistant.commands.run import cast_voices
-from assistant.commands.voices import chosen_voices, voice_option
+from assistant.commands.voices import ask_who_reads, chosen_voices, voice_option
 from assistant.errors import CallbackError
 
 
@@ -76,11 +76,16 @@ def learn(script_path, role, scene, start, end, chunk, new_lines, as_json, actor
     history = open_history(settings, script_path, getattr(script, "title", None))
     book = LearningBook(history.store if history is not None else None, resolved, role)
     try:
-        voices, prompter = cast_voices(lines, role, settings["rate"], script=script,
-                                       chosen=chosen_voices(settings, script, script_path, history))
+        chosen = chosen_voices(settings, script, script_path, history)
+        voices, prompter = cast_voices(lines, role, settings["rate"], script=script, chosen=chosen)
         part = LearnerPart(actor_mistakes, settings["seed"])
         runtime = open_runtime(settings, part, names=list(script.roles()), script=script, history=history,
                                printer=None if as_json else TerminalPrinter(click.echo), voice=prompter)
+        try:
+            voices = ask_who_reads(runtime, settings, script, script_path, role, lines, chosen, voices)
+        except BaseException:
+            runtime.close()
+            raise
         session = LearnSession(lines, numbers, voices, book,
                                LearnOptions(role, settings["strictness"], Timing(start_timeout=timeout), chunk,
                                             new_lines),

@@ -18,7 +18,7 @@ from assistant.commands.options import (
     strictness_option,
     timeout_option,
 )
-from assistant.commands.voices import chosen_voices, voice_option
+from assistant.commands.voices import ask_who_reads, chosen_voices, voice_option
 from assistant.errors import CallbackError
 
 DEMO_ROLE = "MAYA"
@@ -160,11 +160,16 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
         notes = choose_kinds(load_redirections(), settings["kinds"])
     # The history first: a data folder that cannot be written is said before anything is loaded or played.
     history = open_history(settings, script_path, getattr(script, "title", None), settings["save_takes"])
-    voices, prompter = cast_voices(lines, role, settings["rate"], script=script,
-                                   chosen=chosen_voices(settings, script, script_path, history))
+    chosen = chosen_voices(settings, script, script_path, history)
+    voices, prompter = cast_voices(lines, role, settings["rate"], script=script, chosen=chosen)
     runtime = open_runtime(settings, _actor_part(settings), names=list(script.roles()), script=script,
                            history=history, voice=prompter,
                            printer=TerminalPrinter(click.echo, role_lines=sum(l.speaker == role for l in all_lines)))
+    try:
+        voices = ask_who_reads(runtime, settings, script, script_path, role, lines, chosen, voices)
+    except BaseException:
+        runtime.close()
+        raise
     options = RunOptions(
         role=role,
         on_miss=settings["on_miss"],

@@ -55,14 +55,50 @@ def chosen_voices(settings, script, script_path: str, history=None) -> dict[str,
     return {**kept, **wanted}
 
 
-def voice_choices(script, role: str | None, chosen: dict[str, str]):
+def voice_choices(script, role: str | None, chosen: dict[str, str], told: dict[str, str] | None = None):
     """Each character's VoiceChoice (speech/voice_choice.py), the role the actor plays left out. Chosen over the
-    whole script, so a character keeps its voice in every scene and `callback voices` says what a run does."""
-    from assistant.script.casting import cast
+    whole script, so a character keeps its voice in every scene and `callback voices` says what a run does.
+    `told`: characters the actor said are a man or a woman (session/casting_question.py)."""
+    from assistant.script.casting import Casting, cast
     from assistant.speech.voice_choice import choose_voices, espeak_names, installed_natural
 
     counts = {name: count for name, count in script.roles().items() if name != role}
-    return choose_voices(counts, cast(script), chosen, installed_natural(), espeak_names())
+    casting = {**cast(script), **{name: Casting(kind, "you said so") for name, kind in (told or {}).items()}}
+    return choose_voices(counts, casting, chosen, installed_natural(), espeak_names())
+
+
+def unsure_characters(script, role: str, lines, chosen: dict[str, str]) -> list[str]:
+    """The characters speaking in `lines` whom the script does not show as a man or a woman and who have no
+    voice chosen yet, in order of appearance."""
+    from assistant.script.casting import UNKNOWN, cast
+
+    casting = cast(script)
+    speaking = dict.fromkeys(line.speaker for line in lines if line.speaker != role)
+    return [name for name in speaking if name not in chosen and casting[name].kind == UNKNOWN]
+
+
+def ask_who_reads(runtime, settings, script, script_path: str, role: str, lines, chosen: dict[str, str],
+                  voices: dict) -> dict:
+    """Before the first cue: ask whether each part the script is silent about is a man's or a woman's, and
+    keep the voices that follow (whatever the answer, so a script asks once). The voices to use."""
+    from assistant.session.casting_question import CastingQuestions
+    from assistant.speech.voice_choice import build_voices
+
+    unsure = unsure_characters(script, role, lines, chosen)
+    if not unsure:
+        return voices
+    ran = runtime.run(CastingQuestions(unsure))
+    ran.raise_if_failed()
+    choices = voice_choices(script, role, chosen, ran.result.kinds)
+    if runtime.history is not None:
+        key = str(Path(script_path).resolve())
+        for name in unsure:
+            runtime.history.store.choose_voice(key, name, choices[name].voice)
+    speaking = {line.speaker for line in lines if line.speaker != role}
+    if not ran.result.kinds:
+        return voices
+    return build_voices({name: choice for name, choice in choices.items() if name in speaking},
+                        settings.get("rate"))
 
 
 def character_voices(lines, role: str, rate=None, script=None, chosen=None) -> dict:

@@ -96,7 +96,7 @@ def choose_voices(speech_counts: dict[str, int], casting: dict[str, Casting], ch
     for name in speech_counts:
         wanted = chosen.get(name)
         if wanted and (wanted in natural or wanted.startswith("espeak-")):
-            result[name] = VoiceChoice(wanted, "your choice, kept from --voice")
+            result[name] = VoiceChoice(wanted, "your choice, kept for this script")
             uses[wanted] = uses.get(wanted, 0) + 1
     def known(name: str) -> bool:
         return casting.get(name, Casting(UNKNOWN, "")).kind in (MAN, WOMAN)
