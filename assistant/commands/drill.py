@@ -17,6 +17,7 @@ from assistant.commands.options import (
     strictness_option,
     timeout_option,
 )
+from assistant.commands.record_cues import with_recorded_cues
 from assistant.commands.run import cast_voices
 from assistant.commands.voices import chosen_voices, voice_option
 from assistant.errors import CallbackError
@@ -78,6 +79,7 @@ def drill(script_path, role, line_number, rounds, kinds, as_json, actor_stubborn
     history = open_history(settings, script_path, getattr(script, "title", None))
     voices, prompter = cast_voices(script.lines, role, settings["rate"], script=script,
                                    chosen=chosen_voices(settings, script, script_path, history))
+    voices = with_recorded_cues(voices, settings, script_path, history)
     part = ScenePart(seed=settings["seed"], stubborn=actor_stubborn)
     runtime = open_runtime(settings, part, names=list(script.roles()), script=script, history=history,
                            printer=None if as_json else TerminalPrinter(click.echo), voice=prompter)

@@ -18,6 +18,7 @@ from assistant.commands.options import (
     strictness_option,
     timeout_option,
 )
+from assistant.commands.record_cues import with_recorded_cues
 from assistant.commands.run import cast_voices
 from assistant.commands.voices import ask_who_reads, chosen_voices, voice_option
 from assistant.errors import CallbackError
@@ -83,6 +84,7 @@ def learn(script_path, role, scene, start, end, chunk, new_lines, as_json, actor
                                printer=None if as_json else TerminalPrinter(click.echo), voice=prompter)
         try:
             voices = ask_who_reads(runtime, settings, script, script_path, role, lines, chosen, voices)
+            voices = with_recorded_cues(voices, settings, script_path, history)
         except BaseException:
             runtime.close()
             raise

@@ -96,6 +96,8 @@ def _demo_options(command):
               help="weak: only the exchanges around your weakest lines, from your practice history.")
 @click.option("--count", type=click.IntRange(min=1), default=3, show_default=True,
               help="With --focus weak: how many lines.")
+@click.option("--no-recorded-cues", is_flag=True,
+              help="Read every cue in a synthetic voice, even those recorded with record-cues.")
 @rehearsal_options
 def run(script_path, role, scene, start, end, loop, my_scenes, focus, count, **settings):
     """Run lines: callback speaks the other parts and listens to yours."""
@@ -167,6 +169,9 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
                            printer=TerminalPrinter(click.echo, role_lines=sum(l.speaker == role for l in all_lines)))
     try:
         voices = ask_who_reads(runtime, settings, script, script_path, role, lines, chosen, voices)
+        from assistant.commands.record_cues import with_recorded_cues
+
+        voices = with_recorded_cues(voices, settings, script_path, history)
     except BaseException:
         runtime.close()
         raise

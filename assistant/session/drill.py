@@ -20,6 +20,7 @@ from assistant.script.model import Line
 from assistant.session.line_hearing import LineHearing
 from assistant.session.listen import Timing
 from assistant.session.redirecting import RedirectionResult, Redirector, Take
+from assistant.speech.recorded import voice_name
 from assistant.speech.voice import Voice
 
 OPENING = "Redirection drill. Give me the line, then take the note."
@@ -142,7 +143,7 @@ class DrillSession:
         if voice is None or not cue.text.strip():
             return
         audio = self.rt.render(voice, cue.text)
-        self.rt.emit(CueStart(cue.speaker, cue.text, voice=getattr(voice, "name", "")))
+        self.rt.emit(CueStart(cue.speaker, cue.text, voice=voice_name(voice, cue.text)))
         self.rt.speaker.play(audio)
         self.rt.emit(CueEnd(cue.speaker))
 

@@ -34,6 +34,7 @@ from assistant.session.line_hearing import LineHearing
 from assistant.session.listen import Timing, listen
 from assistant.session.runtime import Runtime
 from assistant.session.turns import can_hear_again, second_hearing, sure_command
+from assistant.speech.recorded import voice_name
 from assistant.speech.voice import Voice
 
 #: The first review comes a day after a line is learned; each review said right doubles the wait.
@@ -385,7 +386,7 @@ class LearnSession:
         if not cue.text.strip():
             return
         audio = self.rt.render(voice, cue.text)
-        self.rt.emit(CueStart(cue.speaker, cue.text, voice=getattr(voice, "name", "")))
+        self.rt.emit(CueStart(cue.speaker, cue.text, voice=voice_name(voice, cue.text)))
         self.rt.speaker.play(audio)
         self.rt.emit(CueEnd(cue.speaker))
 

@@ -41,6 +41,7 @@ from assistant.session.listen import Timing, listen
 from assistant.session.redirecting import REFRESH, Redirector, Take, sounds_the_same
 from assistant.session.runtime import Runtime
 from assistant.session.turns import can_hear_again, second_hearing, sure_command
+from assistant.speech.recorded import voice_name
 from assistant.speech.voice import Voice
 
 
@@ -337,7 +338,7 @@ class Rehearsal:
             return
         voice = self.voices[line.speaker]
         audio = self.rt.render(voice, text)
-        self.rt.emit(CueStart(line.speaker, line.text, voice=getattr(voice, "name", "")))
+        self.rt.emit(CueStart(line.speaker, line.text, voice=voice_name(voice, text)))
         self.rt.speaker.play(audio)
         self.rt.emit(CueEnd(line.speaker))
 
@@ -361,7 +362,7 @@ class Rehearsal:
             return  # a line delivered again may draw "find something new" before the cue
         voice = self.voices[line.speaker]
         audio = self.rt.render(voice, text)
-        self.rt.emit(CueStart(line.speaker, line.text, ahead=True, voice=getattr(voice, "name", "")))
+        self.rt.emit(CueStart(line.speaker, line.text, ahead=True, voice=voice_name(voice, text)))
         self._ahead = _AheadCue(following, line.speaker, self.rt.speaker.start(audio))
 
     def _cut_ahead(self) -> None:
