@@ -14,7 +14,9 @@ prints which hearing gave each final verdict, and every line whose final verdict
 With --actor-mistakes the virtual actor gets that share of lines wrong (one content word dropped or swapped):
 prints how many of its mistakes were caught, and the time from the voice's last sample to the spoken
 correction (target p95 <= 1.0 s). --busy keeps one core busy with another process meanwhile, as a laptop
-with a browser open would.
+with a browser open would. --recorded-cues first has the virtual reader record the other parts
+(`callback record-cues`, session/record_cues.py), then runs the scene with those recordings as the cues:
+prints how many cues played recorded and the recordings' size on disk.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from assistant.script import load_script
 from assistant.session.run import Rehearsal, RunOptions, select_lines
 from assistant.session.runtime import ActorSetup, build_runtime
 from assistant.speech.hearing import open_ear
+from assistant.speech.recorded import with_recordings
 from assistant.speech.voices import cue_voices
 
 
@@ -52,7 +55,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: bool, seed: int,
-            noise: float | None, mistakes: float = 0.0) -> dict:
+            noise: float | None, mistakes: float = 0.0, recorded_cues: bool = False) -> dict:
     started = time.monotonic()
     script = load_script(script_path)
     ear = open_ear(engine_name, names=list(script.roles()))
@@ -65,6 +68,12 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
     # A real history file, as the CLI keeps one: its commits are part of every judged line's turn.
     history = HistoryRecorder(Store(Path(tempfile.mkdtemp(prefix="callback-turns-")) / "callback.db"),
                               ScriptIdentity.of_file(script_path))
+    recorded_bytes = 0
+    if recorded_cues:
+        recordings = record_cues(ear, prompter, script, script_path, role, history, seed)
+        recorded_bytes = sum(cue.path.stat().st_size for cue in recordings.values())
+        voices = with_recordings(voices, recordings)
+        started = time.monotonic()  # the recording is a session of its own, before this one
     runtime = build_runtime(ear=ear, speaker=BufferSpeaker(realtime=True), voice=prompter, history=history,
                             actor=ActorSetup(part := ScenePart(seed=seed, mistakes=mistakes), room=room,
                                              realtime=True, seed=seed))
@@ -105,6 +114,8 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
             if spoken is not None:
                 corrections.append(spoken.t - event.t + event.late_by)
     return {
+        "recorded_played": sum(e.voice == "recorded" for e in cues),
+        "recorded_bytes": recorded_bytes,
         "corrections": corrections,
         "planted": planted,
         "caught": caught,
@@ -120,6 +131,20 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
         "cut": sum(e.cut for e in cut),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def record_cues(ear, prompter, script, script_path: Path, role: str, history, seed: int) -> dict:
+    """The virtual reader reads every other part once, as `callback record-cues --actor virtual` has it."""
+    from assistant.history.cues import CueBook
+    from assistant.session.record_cues import Cue, RecordCuesSession
+
+    book = CueBook(history.store, str(script_path.resolve()))
+    todo = list(dict.fromkeys(line for line in script.lines if line.speaker != role and line.text.strip()))
+    reading = build_runtime(ear=ear, speaker=BufferSpeaker(realtime=False), voice=prompter,
+                            actor=ActorSetup(ScenePart(seed=seed), realtime=False, seed=seed))
+    reading.run(RecordCuesSession([Cue(n, line) for n, line in enumerate(todo, 1)], book,
+                                  names=list(script.roles()))).raise_if_failed()
+    return book.recorded()
 
 
 def one_session(*arguments) -> dict:
@@ -141,6 +166,8 @@ def main() -> None:
     parser.add_argument("--actor-mistakes", type=float, default=0.0, metavar="SHARE",
                         help="share of lines the virtual actor gets wrong (corrections are then timed)")
     parser.add_argument("--busy", action="store_true", help="keep one core busy with another process")
+    parser.add_argument("--recorded-cues", action="store_true",
+                        help="cues recorded first by the virtual reader (record-cues), then played")
     args = parser.parse_args()
     if args.busy:
         burner = multiprocessing.get_context("spawn").Process(target=_burn, daemon=True)
@@ -155,11 +182,13 @@ def main() -> None:
     peaks: list[float] = []
     for label, wait in modes:
         gaps, rtfs, firsts, ok, judged, hearings, misses, writes = [], [], [], 0, 0, [], [], []
-        ahead = cut = planted = caught = 0
+        ahead = cut = planted = caught = recorded_played = recorded_bytes = 0
         corrections: list[float] = []
         for seed in range(args.runs):
             result = one_session(args.engine, args.script, args.role, wait, seed, args.actor_noise,
-                                 args.actor_mistakes)
+                                 args.actor_mistakes, args.recorded_cues)
+            recorded_played += result["recorded_played"]
+            recorded_bytes = max(recorded_bytes, result["recorded_bytes"])
             corrections += result["corrections"]
             planted += result["planted"]
             caught += result["caught"]
@@ -180,6 +209,9 @@ def main() -> None:
             print(f"gap actor_speech_end -> cue_start: p50 {1000 * percentile(gaps, 0.5):.0f} ms, "
                   f"p95 {1000 * percentile(gaps, 0.95):.0f} ms, max {1000 * max(gaps):.0f} ms")
         print(f"cues started ahead of the verdict {ahead} of {len(gaps)}, cut short {cut}")
+        if args.recorded_cues:
+            print(f"cues played from recordings {recorded_played}; the scene's recordings take "
+                  f"{recorded_bytes / 1024:.0f} kB on disk")
         print(f"recognizer real-time factor {statistics.mean(rtfs):.3f}")
         if writes:
             print(f"history write per judged line: p50 {1000 * statistics.median(writes):.2f} ms, "
