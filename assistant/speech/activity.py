@@ -103,6 +103,10 @@ class SpeechActivity:
         self._state = _State.fresh()
         self._pending = np.zeros(0, np.float32)
         self._in_speech = False
+        self._frames_done = 0
+        #: Where the first speech began, in samples since the last reset: the start of the first frame judged
+        #: speech (None until one is). The live loop times a pickup from it (session/listen.py).
+        self.first_speech_sample: int | None = None
 
     @property
     def speaking(self) -> bool:
@@ -121,9 +125,12 @@ class SpeechActivity:
         for probability in self._probabilities(frames):
             if probability >= self._threshold:
                 self._in_speech = True
+                if self.first_speech_sample is None:
+                    self.first_speech_sample = self._frames_done * FRAME
             elif probability < self._negative:
                 self._in_speech = False
             voiced = voiced or self._in_speech
+            self._frames_done += 1
         return voiced
 
     def _probabilities(self, frames: np.ndarray) -> np.ndarray:
