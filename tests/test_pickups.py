@@ -104,3 +104,28 @@ def test_actor_pickup_needs_the_virtual_actor(tmp_path):
 
     result = callback(tmp_path / "home", "run", str(two_hander(tmp_path)), "--role", "THEO", "--actor-pickup", "1")
     assert "--actor-pickup" in one_error(result)
+
+
+def test_learn_mode_times_the_pickup_of_a_line_said_from_the_cue_alone(engine, voices, tmp_path):
+    from assistant.actor.learner import LearnerPart
+    from assistant.audio.buffers import BufferSpeaker
+    from assistant.history.learning import LearningBook
+    from assistant.script import load_script
+    from assistant.session.learn import LearnOptions, LearnSession
+    from assistant.session.run import select_lines
+    from assistant.session.runtime import ActorSetup, build_runtime
+
+    path = tmp_path / "scene.txt"
+    path.write_text("THEO: You're late again.\nMAYA: I kept the light on for you.\n", encoding="utf-8")
+    lines, numbers = select_lines(load_script(path).lines, "MAYA")
+    runtime = build_runtime(ear=engine, speaker=BufferSpeaker(), voice=voices[1],
+                            actor=ActorSetup(LearnerPart(), realtime=False, pickup=0.7))
+    ran = runtime.run(LearnSession(lines, numbers, voices[0], LearningBook(None, str(path), "MAYA"),
+                                   LearnOptions("MAYA"), names=["MAYA", "THEO"]))
+    ran.raise_if_failed()
+    verdicts = runtime.events.of_type(EventType.VERDICT)
+    helped = [v for v in verdicts if v.prompts]
+    unaided = [v for v in verdicts if not v.prompts]
+    assert helped and unaided
+    assert all(v.pickup is None for v in helped)  # the line or its first words came between the cue and it
+    assert all(v.pickup == pytest.approx(0.7, abs=0.1) for v in unaided)
