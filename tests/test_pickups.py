@@ -99,11 +99,13 @@ def test_the_cues_of_a_speed_through_are_quicker(voices):
     assert quicker(theo).render(line).duration < 0.85 * theo.render(line).duration
 
 
-def test_actor_pickup_needs_the_virtual_actor(tmp_path):
+def test_actor_pickup_needs_the_virtual_actor_and_pickup_goal_a_speed_through(tmp_path):
     from cli_helpers import callback, one_error, two_hander
 
     result = callback(tmp_path / "home", "run", str(two_hander(tmp_path)), "--role", "THEO", "--actor-pickup", "1")
     assert "--actor-pickup" in one_error(result)
+    result = callback(tmp_path / "home", "run", str(two_hander(tmp_path)), "--role", "THEO", "--pickup-goal", "0.3")
+    assert "--speed-through" in one_error(result)
 
 
 def test_learn_mode_times_the_pickup_of_a_line_said_from_the_cue_alone(engine, voices, tmp_path):

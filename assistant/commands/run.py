@@ -99,12 +99,15 @@ def _demo_options(command):
               help="With --focus weak: how many lines.")
 @click.option("--speed-through", is_flag=True,
               help="Cues quicker, no corrections during the run; slips and slow pickups summed up at the end.")
-@click.option("--pickup-goal", type=finite_range(0, 10), default=PICKUP_GOAL, show_default=True, metavar="SECONDS",
-              help="A pickup (cue's end to your first word) slower than this is named at the end of a speed-through.")
+@click.option("--pickup-goal", type=finite_range(0, 10), default=None, metavar="SECONDS",
+              help=f"With --speed-through: a pickup (cue's end to your first word) slower than this is named at the "
+                   f"end.  [default: {PICKUP_GOAL}]")
 @rehearsal_options
 def run(script_path, role, scene, start, end, loop, my_scenes, focus, count, speed_through, pickup_goal, **settings):
     """Run lines: callback speaks the other parts and listens to yours."""
-    settings.update(speed_through=speed_through, pickup_goal=pickup_goal)
+    if pickup_goal is not None and not speed_through:
+        raise click.UsageError("--pickup-goal sets the goal a speed-through holds pickups to; add --speed-through")
+    settings.update(speed_through=speed_through, pickup_goal=PICKUP_GOAL if pickup_goal is None else pickup_goal)
     _rehearse(script_path, role, scene, start, end, loop, settings, focus=count if focus == "weak" else None,
               my_scenes=my_scenes)
 
