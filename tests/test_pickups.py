@@ -131,3 +131,29 @@ def test_learn_mode_times_the_pickup_of_a_line_said_from_the_cue_alone(engine, v
     assert helped and unaided
     assert all(v.pickup is None for v in helped)  # the line or its first words came between the cue and it
     assert all(v.pickup == pytest.approx(0.7, abs=0.1) for v in unaided)
+
+
+def test_a_lines_pickups_across_sessions_give_its_median_and_trend(tmp_path):
+    from assistant.events import EventStream, Outcome, SessionEnd, SessionStart, Verdict
+    from assistant.history.practice import line_stats
+
+    script = tmp_path / "scene.txt"
+    script.write_text("THEO: Someone has to.\nMAYA: I kept the light on.\nTHEO: Why?\nMAYA: For you.\n",
+                      encoding="utf-8")
+    store = Store(tmp_path / "callback.db")
+    # Line 1 comes in quicker evening by evening; line 2 holds its pace.
+    for first, second in [((1.3, 1.1), 0.4), ((0.9,), 0.45), ((0.5,), 0.4)]:
+        stream = EventStream()
+        stream.subscribe(HistoryRecorder(store, ScriptIdentity.of_file(script)))
+        stream.emit(SessionStart(kind="run", script=str(script), role="MAYA"))
+        for attempt, pickup in enumerate(first, start=1):
+            stream.emit(Verdict(line=1, result="ok", hearing="whisper", expected="I kept the light on.",
+                                heard="i kept the light on", score=1.0, attempt=attempt, pickup=pickup))
+        stream.emit(Verdict(line=2, result="ok", hearing="whisper", expected="For you.", heard="for you",
+                            score=1.0, pickup=second))
+        stream.emit(SessionEnd(kind="run", outcome=Outcome.FINISHED, summary={}))
+        stream.close()
+
+    one, two = line_stats(["I kept the light on.", "For you."], store.attempts(role="MAYA"))
+    assert (one.median_pickup, one.pickup_trend) == (1.0, "quicker")
+    assert (two.median_pickup, two.pickup_trend) == (0.4, "steady")

@@ -125,7 +125,7 @@ class Summary:
                 "slow_pickups": [slow.to_dict() for slow in self.slow_pickups],
                 "median_pickup": self.median_pickup,
             }
-        return {**speed,
+        return {
             "lines": self.lines,
             "right_first_time": self.right_first_time,
             "missed": self.missed,
@@ -135,6 +135,7 @@ class Summary:
             "slips": self.slips,
             "prompted": self.prompted,
             "line_calls": self.line_calls,
+            **speed,
         }
 
     @classmethod
@@ -358,8 +359,8 @@ class Rehearsal:
     def _may_refresh(self, number: int) -> bool:
         """"Find something new" is a note, not a refrain: once a line a session, and not in --loop's first
         round, where a line comes again only by "back" or a retry and the actor is still finding it."""
-        return (self.options.refresh and not self.options.speed_through and number in self._takes and number not in self._refreshed
-                and not (self.options.loop and self._round == 1))
+        return (self.options.refresh and not self.options.speed_through and number in self._takes
+                and number not in self._refreshed and not (self.options.loop and self._round == 1))
 
     def _cue(self, line: Line, index: int | None = None) -> None:
         ahead, self._ahead = self._ahead, None
