@@ -17,6 +17,7 @@ A session is a small object with a `kind`, a `run(runtime)` that does the work a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
@@ -85,8 +86,6 @@ class Runtime:
     def cue_ended(self, playback: Any = None) -> None:
         """A cue has just finished playing (`playback` when it was started with speaker.start): its last
         sample's time, from the playback when it knows it (a cue started ahead may be waited on after it ended)."""
-        import time
-
         ended = getattr(playback, "ended_at", None)
         self.cue_ended_at = ended if ended is not None else time.monotonic()
 
