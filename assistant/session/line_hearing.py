@@ -24,8 +24,10 @@ class Delivery:
     utterance: Utterance
     turn: Turn
     interrupted: bool = False  # Ctrl-C (or SIGTERM) came while it was being judged
-    # Seconds from the cue's last sample to the first speech heard; negative when the actor came in over the
-    # cue; None when nothing but a cue came before (callback spoke after it, or there was no cue) or no speech.
+    # Seconds from the cue's last sample to the first speech heard, never clamped: negative when the actor came
+    # in over the cue. Listening drains the microphone as it starts, so speech already under way then is timed
+    # from that moment, the latest it can have begun. None when the cue was not the last thing played (callback
+    # spoke after it, or there was no cue), or nothing was said.
     pickup: float | None = None
 
     def go_on_stopping(self) -> None:
