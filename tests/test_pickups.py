@@ -3,6 +3,7 @@ the history and read back by `callback stats`; and the speed-through that sums u
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -97,6 +98,16 @@ def test_the_cues_of_a_speed_through_are_quicker(voices):
     theo = voices[0]["THEO"]
     line = "Sit down. I saved you the last cup of coffee."
     assert quicker(theo).render(line).duration < 0.85 * theo.render(line).duration
+
+    @dataclasses.dataclass
+    class Louder:  # a voice made from another, as a pitch variation or a reader's recordings are
+        base: object
+        name: str = "louder"
+
+        def render(self, text):
+            return self.base.render(text)
+
+    assert quicker(Louder(theo)).render(line).duration < 0.85 * theo.render(line).duration
 
 
 def test_actor_pickup_needs_the_virtual_actor_and_pickup_goal_a_speed_through(tmp_path):

@@ -28,8 +28,10 @@ __all__ = ["PICKUP_GOAL", "QUICKER", "SlowPickup", "quicker", "slow_pickups", "s
 
 def quicker(voice: Voice, factor: float = QUICKER) -> Voice:
     """The same voice, speaking `factor` times as fast, by whichever knob it has (espeak's words a minute, a
-    neural voice's speed); a voice with neither is left as it is. Renamed, so a render of it at its usual
-    pace is never taken from the runtime's cache."""
+    neural voice's speed or length scale); a voice made from another (a pitch variation of it, recordings
+    with it for the lines not recorded) gets the other one quicker; a voice with none of these is left as
+    it is (a person's recording keeps the pace it was read at). Renamed, so a render of it at its usual pace
+    is never taken from the runtime's cache."""
     if not dataclasses.is_dataclass(voice):
         return voice
     names = {f.name for f in dataclasses.fields(voice) if f.init}
@@ -40,6 +42,11 @@ def quicker(voice: Voice, factor: float = QUICKER) -> Voice:
         changes["speed"] = min(_MAX_SPEED, voice.speed * factor)
     elif "length_scale" in names and isinstance(getattr(voice, "length_scale"), (int, float)):
         changes["length_scale"] = voice.length_scale / factor
+    else:
+        for name in names:
+            inner = getattr(voice, name)
+            if name != "name" and hasattr(inner, "render") and dataclasses.is_dataclass(inner):
+                changes[name] = quicker(inner, factor)
     if not changes:
         return voice
     if "name" in names:
