@@ -33,10 +33,11 @@ class Scripted:
 
 
 def rehearse(ear, part, actor_voice=None, voices=None, echo=False, room=None, timing=Timing(), history=None,
-             end=None, realtime=False, printer=None, **options):
+             end=None, realtime=False, printer=None, actor_pickup=None, **options):
     """(events, summary, script) of one run of the demo scene (to MAYA's line `end`), the virtual actor
     playing MAYA; in real time (cues take as long as they sound, the actor speaks at speaking pace) or as
-    fast as the machine goes. `printer`: a subscriber such as the terminal's."""
+    fast as the machine goes. `printer`: a subscriber such as the terminal's. `actor_pickup`: the actor's pause
+    after each cue, in seconds."""
     script = load_script(DEMO)
     lines, numbers = select_lines(script.lines, ROLE, end=end)
     if voices is None:
@@ -45,7 +46,8 @@ def rehearse(ear, part, actor_voice=None, voices=None, echo=False, room=None, ti
     cue, prompter = voices
     speaker = BufferSpeaker(realtime=realtime)
     runtime = build_runtime(ear=ear, speaker=speaker, voice=prompter, history=history, printer=printer,
-                            actor=ActorSetup(part, voice=actor_voice, room=room, realtime=realtime, seed=2))
+                            actor=ActorSetup(part, voice=actor_voice, room=room, realtime=realtime, seed=2,
+                                             pickup=actor_pickup))
     if echo:
         started, actor = speaker.start, runtime.microphone
 

@@ -228,7 +228,7 @@ def test_stats_table_and_overview_read_like_the_history(tmp_path, scene):
     rows = table.stdout.splitlines()
     assert "MAYA" in rows[0] and "2 of 3 attempts right (67%)" in rows[0]
     assert rows[1].split()[:7] == ["line", "right", "word", "perfect", "prompted", "calls", "first"]
-    assert re.match(r"\s*2\s+1 of 2\s+1 of 2\s+0\s+0\s+0 of 1\s+new\s+light, kept\s+You kept the light", rows[2]), \
+    assert re.match(r"\s*2\s+1 of 2\s+1 of 2\s+0\s+0\s+0 of 1\s+new\s+-\s+light, kept\s+You kept the light", rows[2]), \
         rows[2]
     assert "not tried" in rows[-1]
 

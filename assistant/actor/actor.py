@@ -20,7 +20,7 @@ from assistant.audio.pcm import SPEECH_RATE, Audio
 from assistant.audio.rooms import VOICE_DBFS, RoomNoise, at_level, hiss
 from assistant.actor.delivery import Delivery
 from assistant.actor.parts import Part, Spoken
-from assistant.events import ActorSays, ActorSpeechEnd, Event, EventStream, ListenStart
+from assistant.events import ActorSays, ActorSpeechEnd, CueEnd, Event, EventStream, ListenStart, PromptEnd
 from assistant.speech.voice import Voice
 
 # Below this level (int16 amplitude) a chunk counts as silence when the speech end is measured.
@@ -40,7 +40,11 @@ class VirtualActor:
         realtime: bool = True,
         room: RoomNoise | None = None,
         seed: int = 0,
+        pickup: float | None = None,
     ):
+        """pickup: seconds between the end of what it answers (a cue, or callback's voice) and its first sound,
+        instead of a fixed reaction time counted from when listening began; so the pickup callback measures
+        can be checked against a known one (scripts/bench_pickup.py)."""
         self._voice = voice
         self._part = part
         self._events = events
@@ -59,12 +63,23 @@ class VirtualActor:
         self._room = np.zeros(0, dtype=np.int16)  # other sound reaching the microphone: the cues, say
         self._anchor = time.monotonic()
         self._delivered = 0
+        self._pickup = pickup
+        self._answering: float | None = None  # when the last cue or prompt it heard ended (monotonic)
+        #: When each delivery's first voiced sample reaches the microphone (monotonic): the truth a measured
+        #: pickup is checked against. The synthesizer's own lead-in silence is cut before this (say()).
+        self.onsets: list[float] = []
         events.subscribe(self._on_event)
+
+    @property
+    def realtime(self) -> bool:
+        return self._realtime
 
     def _on_event(self, event: Event) -> None:
         hear = getattr(self._part, "hear", None)  # a part that learns what it hears (actor/learner.py)
         if hear is not None:
             hear(event)
+        if isinstance(event, (CueEnd, PromptEnd)) and not getattr(event, "cut", False):
+            self._answering = event.t
         if not isinstance(event, ListenStart):
             return
         said = self._part(event)
@@ -93,8 +108,14 @@ class VirtualActor:
         voiced = np.flatnonzero(np.abs(spoken.samples.astype(np.int32)) > _VOICED_LEVEL)
         # The synthesizer's lead-in silence goes (the reaction time stands for it); its natural release stays,
         # because a word cut at its last loud sample loses the soft consonant that ends it.
-        self._speech = (self._reaction + Audio(spoken.samples[voiced[0] :], spoken.rate)).samples
-        self._voiced_end = len(self._reaction.samples) + int(voiced[-1] - voiced[0]) + 1
+        reaction = self._reaction
+        if self._pickup is not None and self._answering is not None:
+            # Counted from the end of what it answers; the stream it speaks into began at the last drain.
+            reaction = Audio.silence(max(0.0, self._pickup - (self._anchor - self._answering)))
+        self._speech = (reaction + Audio(spoken.samples[voiced[0] :], spoken.rate)).samples
+        self._voiced_end = len(reaction.samples) + int(voiced[-1] - voiced[0]) + 1
+        first_sound = int(np.flatnonzero(np.abs(self._speech.astype(np.int32)) > _VOICED_LEVEL)[0])
+        self.onsets.append(self._anchor + self._delivered * self._chunk_seconds + first_sound / SPEECH_RATE)
         self._speech_text = text
         self._position = 0
         self._events.emit(ActorSays(text))

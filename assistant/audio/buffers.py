@@ -70,12 +70,16 @@ class _BufferPlayback:
         self._samples = samples
         self._started = started
         self._done = False
+        #: When its last sample "sounded" (monotonic), once finished: in real time as the clock says, else
+        #: when it was waited on or stopped (time does not pass for a speaker that is not real time).
+        self.ended_at: float | None = None
 
     def wait(self) -> None:
         if self._done:
             return
         if self._speaker.realtime:
-            _sleep_until(self._started + len(self._samples) / self._speaker.rate)
+            self.ended_at = self._started + len(self._samples) / self._speaker.rate
+            _sleep_until(self.ended_at)
         self._finish(self._samples, cut=False)
 
     def stop(self) -> None:
@@ -87,6 +91,8 @@ class _BufferPlayback:
 
     def _finish(self, samples: np.ndarray, cut: bool) -> None:
         self._done = True
+        if self.ended_at is None or cut:
+            self.ended_at = time.monotonic()
         self._speaker._played(samples, self._started, cut)
 
 

@@ -166,7 +166,7 @@ class SoundDeviceSpeaker:
         try:
             stream = sd.OutputStream(
                 device=self.index, samplerate=rate, channels=1, dtype="int16",
-                callback=feed, finished_callback=playback.finished.set,
+                callback=feed, finished_callback=playback.on_finished,
             )
             # Some host APIs report "finished" when the last block is handed over, not when it has sounded;
             # padding with one output latency of silence makes "finished" mean "heard" everywhere.
@@ -190,10 +190,15 @@ class _DevicePlayback:
     def __init__(self, name: str) -> None:
         self.name = name
         self.finished = threading.Event()
+        self.ended_at: float | None = None  # monotonic, when PortAudio said the stream had played out
         self.cut = False
         self._stream: Any = None
         self._seconds = 0.0
         self._error: Any = Exception
+
+    def on_finished(self) -> None:
+        self.ended_at = time.monotonic()
+        self.finished.set()
 
     def begin(self, stream: Any, seconds: float, error: Any) -> None:
         self._stream, self._seconds, self._error = stream, seconds, error

@@ -154,6 +154,8 @@ def open_runtime(settings, part, *, names=(), history=None, printer=None, voice=
     noise = settings.get("actor_noise")
     if noise is not None and settings["actor"] != "virtual":
         raise CallbackError("--actor-noise is the virtual actor's room; add --actor virtual")
+    if settings.get("actor_pickup") is not None and settings["actor"] != "virtual":
+        raise CallbackError("--actor-pickup is the virtual actor's pause; add --actor virtual")
     log = EventFile(settings["events_path"]) if settings.get("events_path") else None
     try:
         speaker = open_speaker(settings)
@@ -163,7 +165,8 @@ def open_runtime(settings, part, *, names=(), history=None, printer=None, voice=
 
             seed = settings.get("seed") or 0
             room = RoomNoise(noise, seed=seed) if noise is not None else None
-            actor = ActorSetup(part, room=room, realtime=settings["realtime"], seed=seed)
+            actor = ActorSetup(part, room=room, realtime=settings["realtime"], seed=seed,
+                               pickup=settings.get("actor_pickup"))
         else:
             from assistant.audio.devices import SoundDeviceMicrophone
 

@@ -20,6 +20,7 @@ from assistant.commands.options import (
 )
 from assistant.commands.voices import ask_who_reads, chosen_voices, voice_option
 from assistant.errors import CallbackError
+from assistant.history.priorities import PICKUP_GOAL
 
 DEMO_ROLE = "MAYA"
 DEMO_SEED = 7  # the virtual actor slips on a line and asks for one: the demo shows both
@@ -43,6 +44,8 @@ def _common_options(command, with_actor: bool):
             click.option("--actor-commands", is_flag=True, help="Let the virtual actor use voice commands."),
             click.option("--actor-stubborn", is_flag=True,
                          help="The virtual actor ignores directors' notes and says the line the same way again."),
+            click.option("--actor-pickup", type=finite_range(0, 10), default=None, metavar="SECONDS",
+                         help="The virtual actor's pause between a cue's end and its first word."),
         ]
     options += [
         click.option("--seed", type=int, default=None, help="Seed for the virtual actor's choices."),
@@ -98,9 +101,17 @@ def _demo_options(command):
               help="With --focus weak: how many lines.")
 @click.option("--no-recorded-cues", is_flag=True,
               help="Read every cue in a synthetic voice, even those recorded with record-cues.")
+@click.option("--speed-through", is_flag=True,
+              help="Cues quicker, no corrections during the run; slips and slow pickups summed up at the end.")
+@click.option("--pickup-goal", type=finite_range(0, 10), default=None, metavar="SECONDS",
+              help=f"With --speed-through: a pickup (cue's end to your first word) slower than this is named at the "
+                   f"end.  [default: {PICKUP_GOAL}]")
 @rehearsal_options
-def run(script_path, role, scene, start, end, loop, my_scenes, focus, count, **settings):
+def run(script_path, role, scene, start, end, loop, my_scenes, focus, count, speed_through, pickup_goal, **settings):
     """Run lines: callback speaks the other parts and listens to yours."""
+    if pickup_goal is not None and not speed_through:
+        raise click.UsageError("--pickup-goal sets the goal a speed-through holds pickups to; add --speed-through")
+    settings.update(speed_through=speed_through, pickup_goal=PICKUP_GOAL if pickup_goal is None else pickup_goal)
     _rehearse(script_path, role, scene, start, end, loop, settings, focus=count if focus == "weak" else None,
               my_scenes=my_scenes)
 
@@ -186,6 +197,8 @@ def _rehearse(script_path, role, scene, start, end, loop, settings, focus: int |
         redirections=notes,
         refresh=not settings["no_refresh"],
         seed=settings["seed"],
+        speed_through=settings.get("speed_through", False),
+        pickup_goal=settings.get("pickup_goal", PICKUP_GOAL),
     )
     rehearsal = Rehearsal(lines, voices, options, names=list(script.roles()), line_numbers=numbers,
                           script=str(Path(script_path).resolve()), scenes=scene_labels)

@@ -105,7 +105,8 @@ def stats(script: Path | None, role: str | None, as_json: bool) -> None:
 
     Per line: attempts, how many were right, how many of those only after the line was given, the calls for
     "line", in how many rehearsals it was right the first time unaided, the trend across sessions (improving,
-    slipping, steady, or new after one session) and the words most often dropped. Drills and gradings count
+    slipping, steady, or new after one session), the median pickup (seconds from the cue's end to your first
+    word) and its trend (quicker, slower, steady, new) and the words most often dropped. Drills and gradings count
     their attempts but are not rehearsals.
 
     Without SCRIPT: every script and role practised, with rehearsals, drills, attempts and the share right.
@@ -170,15 +171,17 @@ def _headline(history: RoleHistory, ordered) -> str:
 
 
 def _line_table(ordered) -> str:
-    rows = [("line", "right", "word perfect", "prompted", "calls", "first time", "trend", "dropped most", "text")]
+    rows = [("line", "right", "word perfect", "prompted", "calls", "first time", "trend", "pickup", "pickup trend",
+             "dropped most", "text")]
     for s in ordered:
         if s.attempts == 0:
-            rows.append((str(s.line), "-", "-", "-", "-", "-", "not tried", "", _cut(s.text)))
+            rows.append((str(s.line), "-", "-", "-", "-", "-", "not tried", "-", "", "", _cut(s.text)))
             continue
         dropped = ", ".join(f"{word} ×{times}" if times > 1 else word for word, times in s.dropped[:DROPPED_SHOWN])
         rows.append((str(s.line), f"{s.right} of {s.attempts}", f"{s.word_perfect} of {s.attempts}",
                      str(s.prompted), str(s.line_calls), f"{s.first_time_right} of {s.sessions}",
-                     s.trend, dropped, _cut(s.text)))
+                     s.trend, f"{s.median_pickup:.2f} s" if s.median_pickup is not None else "-",
+                     s.pickup_trend if s.median_pickup is not None else "", dropped, _cut(s.text)))
     return _table(rows, right_aligned={0})
 
 

@@ -14,6 +14,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from statistics import median
 from typing import Iterable, Sequence
 
 from assistant.history.database import AttemptRecord, ChecklistRecord
@@ -26,6 +27,11 @@ TREND_MARGIN = 0.2
 MOST_RECENT_SESSIONS = 3
 
 TRENDS = ("improving", "slipping", "steady", "new")
+
+#: A line's recent pickups must be quicker (or slower) than its earlier ones by this many seconds to count as a
+#: trend: a tenth of a second is what a director's ear starts to notice in a cue-to-line gap.
+PICKUP_TREND_MARGIN = 0.1
+PICKUP_TRENDS = ("quicker", "slower", "steady", "new")
 
 #: Session kinds that are rehearsals: a drill repeats one line under notes and a grading judges a recording,
 #: so counted as sessions they made one afternoon look like eighteen runs. Their attempts still count.
@@ -57,6 +63,8 @@ class LineStats:
     word_perfect: int = 0  # attempts with every word as written
     prompted: int = 0  # right attempts that came only after the line was given (a call for "line")
     line_calls: int = 0  # times the line was given: calls for "line", offers after silence
+    median_pickup: float | None = None  # seconds from the cue's end to the first word, of every timed attempt
+    pickup_trend: str = "new"  # one of PICKUP_TRENDS; see `pickup_trend_of`
 
     @property
     def misses(self) -> int:
@@ -82,6 +90,8 @@ class LineStats:
             "per_session": [round(share, 3) for share in self.per_session],
             "dropped": [{"word": word, "times": times} for word, times in self.dropped],
             "last_practised": self.last_practised,
+            "median_pickup": self.median_pickup,
+            "pickup_trend": self.pickup_trend,
         }
 
 
@@ -210,6 +220,8 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
     rehearsals = [s for s in sessions if is_rehearsal(by_session[s][0].session_kind)]
     dropped = Counter(word for attempt in attempts if not attempt.word_perfect
                       for word in as_written(attempt.line_text, attempt.missing))
+    pickups = [attempt.pickup for attempt in attempts if attempt.pickup is not None]
+    pickups_by_session = [[a.pickup for a in by_session[s] if a.pickup is not None] for s in sessions]
     return LineStats(
         line=number,
         text=text,
@@ -224,7 +236,25 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
         per_session=per_session,
         dropped=tuple(dropped.most_common()),
         last_practised=max((attempt.at for attempt in attempts), default=None),
+        median_pickup=round(median(pickups), 2) if pickups else None,
+        pickup_trend=pickup_trend_of([median(times) for times in pickups_by_session if times]),
     )
+
+
+def pickup_trend_of(per_session: Sequence[float]) -> str:
+    """How a line's pickup is going, from its median pickup per session (oldest first), by the same split as
+    `trend_of`: the recent sessions' average against the earlier ones', "quicker" or "slower" by at least
+    PICKUP_TREND_MARGIN seconds, else "steady"; "new" with fewer than two sessions timed."""
+    if len(per_session) < 2:
+        return "new"
+    recent_count = min(MOST_RECENT_SESSIONS, math.ceil(len(per_session) / 3))
+    earlier, recent = per_session[:-recent_count], per_session[-recent_count:]
+    change = sum(recent) / len(recent) - sum(earlier) / len(earlier)
+    if change <= -PICKUP_TREND_MARGIN + 1e-9:
+        return "quicker"
+    if change >= PICKUP_TREND_MARGIN - 1e-9:
+        return "slower"
+    return "steady"
 
 
 def line_calls(attempts: Iterable[AttemptRecord]) -> int:

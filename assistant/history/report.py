@@ -135,16 +135,12 @@ def build_report(title: str, role: str, script_path: str, texts: Sequence[str], 
 
 
 def _rows(stats: list[LineStats], assigned: list[tuple[int, AttemptRecord]]) -> list[LineRow]:
-    from statistics import median
-
     by_line: dict[int, list[AttemptRecord]] = {}
     for number, attempt in assigned:
         by_line.setdefault(number, []).append(attempt)
     rows = []
     for line in stats:
-        tried = by_line.get(line.line, [])
-        pickups = [a.pickup for a in tried if a.pickup is not None]
-        rows.append(LineRow(line, Counts.of(tried), round(median(pickups), 2) if pickups else None))
+        rows.append(LineRow(line, Counts.of(by_line.get(line.line, [])), line.median_pickup))
     return rows
 
 
@@ -262,6 +258,8 @@ def _lines_table(report: PracticeReport) -> str:
     for row in rows:
         s, c = row.stats, row.counts
         pickup = f"{row.pickup:.1f} s" if row.pickup is not None else "—"
+        if row.pickup is not None and s.pickup_trend != "new":
+            pickup += f" ({s.pickup_trend})"
         cells.append(
             f"<tr><td class=\"number\">{s.line}</td><td>{e(s.text)}</td>"
             f"<td class=\"number\">{c.unaided} of {c.attempts}</td><td class=\"number\">{c.prompted}</td>"

@@ -349,7 +349,7 @@ class LearnSession:
             work.stages.append(given)
             # The attempt is committed to the history by this event, before anything else is said.
             self.rt.emit(dataclasses.replace(VerdictEvent.of(work.number, verdict, turn.hearing, work.attempts,
-                                                             heard.audio), prompts=prompts))
+                                                             heard.audio), prompts=prompts, pickup=delivery.pickup))
             delivery.go_on_stopping()
             was_learned = work.progress.learned
             step(work.progress, verdict.result, stage, extra_help=prompts > (0 if stage == STAGES[-1] else 1),
@@ -388,6 +388,7 @@ class LearnSession:
         audio = self.rt.render(voice, cue.text)
         self.rt.emit(CueStart(cue.speaker, cue.text, voice=voice_name(voice, cue.text)))
         self.rt.speaker.play(audio)
+        self.rt.cue_ended()  # timed from here, the pickup of an attempt at the cue alone (help given voids it)
         self.rt.emit(CueEnd(cue.speaker))
 
     def _pause(self) -> None:

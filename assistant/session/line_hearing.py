@@ -24,6 +24,11 @@ class Delivery:
     utterance: Utterance
     turn: Turn
     interrupted: bool = False  # Ctrl-C (or SIGTERM) came while it was being judged
+    # Seconds from the cue's last sample to the first speech heard, never clamped: negative when the actor came
+    # in over the cue. Listening drains the microphone as it starts, so speech already under way then is timed
+    # from that moment, the latest it can have begun. None when the cue was not the last thing played (callback
+    # spoke after it, or there was no cue), or nothing was said.
+    pickup: float | None = None
 
     def go_on_stopping(self) -> None:
         """Once its verdict is recorded: a stop that came while the line was judged takes effect now."""
@@ -53,6 +58,8 @@ class LineHearing:
         is called the moment listening is over, before the recognizers close and the turn is judged (the run
         starts the next cue)."""
         expected = normalise_words(text)
+        # Taken now and used up: an attempt after this one follows this attempt, not the cue.
+        cue_ended_at, runtime.cue_ended_at = getattr(runtime, "cue_ended_at", None), None
         heard = listen(
             runtime.microphone,
             self.recognizer,
@@ -81,7 +88,10 @@ class LineHearing:
                                     round(turn.second.busy_seconds, 4)))
             runtime.emit(Heard(turn.second.text, turn.hearing, heard.ended_by, line=number,
                                fit=turn.second.fit.to_dict() if turn.second.fit else None))
-        return Delivery(heard, turn, interrupted)
+        pickup = None
+        if cue_ended_at is not None and heard.speech_began is not None:
+            pickup = round(heard.speech_began - cue_ended_at, 3)
+        return Delivery(heard, turn, interrupted, pickup)
 
     def _early_hearing(self, expected: str):
         """Start the second hearing at a pause, unless the streaming hearing already has the line."""

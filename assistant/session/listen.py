@@ -85,6 +85,9 @@ class Utterance:
     ended_by: str = "silence"  # "complete", "command", "silence", "timeout", "engine" or "limit"
     speech_seconds: float = 0.0
     ended_at: float = field(default=0.0)  # monotonic time the utterance was judged over
+    # Monotonic time the first speech reached the microphone, by the speech detector on the captured audio
+    # (not when anything decided to speak); None when nothing was said. A pickup is timed from it.
+    speech_began: float | None = None
     audio: Audio | None = field(default=None, repr=False)  # the speech as fed to the recognizer
     early: "Future | None" = field(default=None, repr=False)  # the full second hearing of all of `audio`
 
@@ -198,6 +201,7 @@ def listen(
     `on_over(ended_by)` is called the moment the utterance is judged over, before the recognizers close.
     """
     microphone.drain()
+    clock = _StreamClock(getattr(microphone, "realtime", True))
     recognizer.reset()
     if cross_check is not None:
         cross_check.reset()
@@ -217,6 +221,7 @@ def listen(
     for chunk in microphone.chunks():
         seconds = len(chunk) / 2 / SPEECH_RATE
         heard_seconds += seconds
+        clock.arrived(heard_seconds)
         voiced = activity.feed(chunk)
         # While the quick reading of a second hearing runs, the streaming recognizer waits: on two cores the
         # two slowed each other (the reading, which ends most lines in a humming room, took 200 to 480 ms in a
@@ -305,7 +310,32 @@ def listen(
         ended_at=time.monotonic(),
         audio=gate.audio() if started else None,
         early=early.verdict if current else None,
+        speech_began=(clock.at(activity.first_speech_sample / SPEECH_RATE)
+                      if started and activity.first_speech_sample is not None else None),
     )
+
+
+class _StreamClock:
+    """Maps a moment in the captured stream (seconds since listening began) to the monotonic clock.
+
+    A chunk is handed over only once recorded, so when the chunk ending at stream second s arrives at time a,
+    the stream began no later than a - s; the earliest such bound over the chunks is the one read without
+    delay (a chunk read late, after a second hearing held the loop, only loosens its own bound). A microphone
+    that does not keep real time (a test's, a recording's: `realtime` False) hands over chunks as fast as they
+    are read, and time does not pass in it: its stream begins when listening begins."""
+
+    def __init__(self, realtime: bool):
+        self.opened = time.monotonic()
+        self.realtime = realtime
+        self.began: float | None = None
+
+    def arrived(self, stream_seconds: float) -> None:
+        if self.realtime:
+            bound = time.monotonic() - stream_seconds
+            self.began = bound if self.began is None else min(self.began, bound)
+
+    def at(self, stream_seconds: float) -> float:
+        return (self.began if self.began is not None else self.opened) + stream_seconds
 
 
 def _seconds(pcm: bytes) -> float:

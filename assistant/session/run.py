@@ -40,6 +40,7 @@ from assistant.session.line_hearing import LineHearing
 from assistant.session.listen import Timing, listen
 from assistant.session.redirecting import REFRESH, Redirector, Take, sounds_the_same
 from assistant.session.runtime import Runtime
+from assistant.session.speed_through import PICKUP_GOAL, SlowPickup, quicker, slow_pickups, speed_through_sentences
 from assistant.session.turns import can_hear_again, second_hearing, sure_command
 from assistant.speech.recorded import voice_name
 from assistant.speech.voice import Voice
@@ -62,6 +63,8 @@ class RunOptions:
     redirections: tuple[Redirection, ...] = ()  # the notes to choose from
     refresh: bool = True  # say so (once a line a session, never in --loop's first round) when a line comes again the same
     seed: int = 0  # the choice of notes
+    speed_through: bool = False  # cues quicker, nothing corrected until the summary (session/speed_through.py)
+    pickup_goal: float = PICKUP_GOAL  # seconds; a pickup over it is slow
 
 
 @dataclass
@@ -72,6 +75,7 @@ class LineRecord:
     skipped: bool = False
     helped: list[int] = field(default_factory=list)  # calls for "line" before each verdict, in step with verdicts
     line_calls: int = 0  # every time the line was given: a call for "line", or an offer after silence
+    pickups: list[float] = field(default_factory=list)  # seconds, of the attempts that followed a cue
 
     @property
     def right_first_time(self) -> bool:
@@ -104,8 +108,24 @@ class Summary:
     slips: int = 0  # lines said with a small slip (and not missed)
     prompted: int = 0  # lines said right only after the line was given
     line_calls: int = 0  # times the line was given (calls for "line", offers after silence)
+    # A speed-through's reckoning (session/speed_through.py): the lines slipped or missed, in order, the pickups
+    # over the goal, and the median of every pickup timed; kept in the summary only for a speed-through.
+    speed_through: bool = False
+    pickup_goal: float = PICKUP_GOAL
+    slipped_lines: tuple[int, ...] = ()
+    slow_pickups: tuple[SlowPickup, ...] = ()
+    median_pickup: float | None = None
 
     def to_dict(self) -> dict:
+        speed = {}
+        if self.speed_through:
+            speed = {
+                "speed_through": True,
+                "pickup_goal": self.pickup_goal,
+                "slipped_lines": list(self.slipped_lines),
+                "slow_pickups": [slow.to_dict() for slow in self.slow_pickups],
+                "median_pickup": self.median_pickup,
+            }
         return {
             "lines": self.lines,
             "right_first_time": self.right_first_time,
@@ -116,6 +136,7 @@ class Summary:
             "slips": self.slips,
             "prompted": self.prompted,
             "line_calls": self.line_calls,
+            **speed,
         }
 
     @classmethod
@@ -123,7 +144,10 @@ class Summary:
         return cls(data.get("lines", 0), data.get("right_first_time", 0), data.get("missed", 0),
                    data.get("skipped", 0), tuple(tuple(pair) for pair in data.get("dropped_words", ())),
                    data.get("stopped_early", False), data.get("slips", 0), data.get("prompted", 0),
-                   data.get("line_calls", 0))
+                   data.get("line_calls", 0), data.get("speed_through", False),
+                   data.get("pickup_goal", PICKUP_GOAL), tuple(data.get("slipped_lines", ())),
+                   tuple(SlowPickup(s["line"], s["pickup"]) for s in data.get("slow_pickups", ())),
+                   data.get("median_pickup"))
 
     def sentences(self) -> list[str]:
         said = [f"{self.right_first_time} of {self.lines} lines right first time."]
@@ -140,6 +164,9 @@ class Summary:
         if self.dropped_words:
             words = ", ".join(word for word, _ in self.dropped_words[:3])
             said.append(f"Words you dropped most: {words}.")
+        if self.speed_through:
+            said += speed_through_sentences(self.slipped_lines, self.slow_pickups, self.pickup_goal,
+                                            self.median_pickup)
         return said
 
 
@@ -195,7 +222,8 @@ def select_exchanges(all_lines: Sequence[Line], role: str, chosen: Sequence[int]
     return lines, kept
 
 
-def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
+def summarise(records: Sequence[LineRecord], stopped_early: bool, speed_through: bool = False,
+              pickup_goal: float = PICKUP_GOAL) -> Summary:
     # Every word left out of a line not said word for word: a slip's "for" is worth practising too.
     dropped = Counter(
         word for record in records for verdict in record.verdicts if not verdict.word_perfect
@@ -212,7 +240,19 @@ def summarise(records: Sequence[LineRecord], stopped_early: bool) -> Summary:
         slips=sum(record.slipped for record in heard),
         prompted=sum(record.prompted for record in heard),
         line_calls=sum(record.line_calls for record in records),
+        speed_through=speed_through,
+        pickup_goal=pickup_goal,
+        slipped_lines=tuple(sorted(record.number for record in heard
+                                   if any(not verdict.word_perfect for verdict in record.verdicts))),
+        slow_pickups=slow_pickups({record.number: record.pickups for record in heard}, pickup_goal),
+        median_pickup=_median([pickup for record in heard for pickup in record.pickups]),
     )
+
+
+def _median(values: Sequence[float]) -> float | None:
+    from statistics import median
+
+    return round(median(values), 2) if values else None
 
 
 class _Stop(Exception):
@@ -237,8 +277,8 @@ class Rehearsal:
     ):
         """scenes: each line's scene as (number, heading), in step with `lines`, for the `scene_start` events."""
         self.lines = list(lines)
-        self.voices = voices
         self.options = options
+        self.voices = {name: quicker(voice) for name, voice in voices.items()} if options.speed_through else voices
         self.names = list(names)
         self.script = script
         self._own_numbers = line_numbers if line_numbers is not None else number_role_lines(lines, options.role)
@@ -265,7 +305,7 @@ class Rehearsal:
                                    self.options.wait_for_engine)
         self._rng = random.Random(self.options.seed)
         self._redirector = None
-        if self.options.redirect_rate > 0 and self.options.redirections:
+        if self.options.redirect_rate > 0 and self.options.redirections and not self.options.speed_through:
             self._redirector = Redirector(self.options.redirections, self.hearing, self._rng)
         self.prepare(runtime)
         try:
@@ -285,7 +325,8 @@ class Rehearsal:
         return summary
 
     def so_far(self) -> Summary:
-        return summarise(list(self.records.values()), stopped_early=self._stopped)
+        return summarise(list(self.records.values()), stopped_early=self._stopped,
+                         speed_through=self.options.speed_through, pickup_goal=self.options.pickup_goal)
 
     def outcome(self, summary: Summary) -> Outcome:
         return Outcome.STOPPED if summary.stopped_early else Outcome.FINISHED
@@ -319,13 +360,14 @@ class Rehearsal:
     def _may_refresh(self, number: int) -> bool:
         """"Find something new" is a note, not a refrain: once a line a session, and not in --loop's first
         round, where a line comes again only by "back" or a retry and the actor is still finding it."""
-        return (self.options.refresh and number in self._takes and number not in self._refreshed
-                and not (self.options.loop and self._round == 1))
+        return (self.options.refresh and not self.options.speed_through and number in self._takes
+                and number not in self._refreshed and not (self.options.loop and self._round == 1))
 
     def _cue(self, line: Line, index: int | None = None) -> None:
         ahead, self._ahead = self._ahead, None
         if ahead is not None and ahead.index == index:
             ahead.playback.wait()
+            self.rt.cue_ended(ahead.playback)
             self.rt.emit(CueEnd(line.speaker))
             note, self._after_cue = self._after_cue, None
             if note:
@@ -340,6 +382,7 @@ class Rehearsal:
         audio = self.rt.render(voice, text)
         self.rt.emit(CueStart(line.speaker, line.text, voice=voice_name(voice, text)))
         self.rt.speaker.play(audio)
+        self.rt.cue_ended()
         self.rt.emit(CueEnd(line.speaker))
 
     def _cue_text(self, line: Line) -> str:
@@ -373,6 +416,7 @@ class Rehearsal:
     def _cut(self, ahead: "_AheadCue") -> None:
         self._after_cue = None  # what cut the cue is more pressing than a small slip
         ahead.playback.stop()
+        self.rt.cue_ended_at = None  # what follows answers what cut it, not the cue
         self.rt.emit(CueEnd(ahead.speaker, cut=True))
 
     def _take_line(self, index: int) -> int:
@@ -407,18 +451,21 @@ class Rehearsal:
             verdict = turn.verdict
             record.verdicts.append(verdict)
             record.helped.append(prompts_given)
+            if delivery.pickup is not None:
+                record.pickups.append(delivery.pickup)
             attempts += 1
             # The attempt is committed to the history by this event, before anything else is said or played.
             self.rt.emit(dataclasses.replace(VerdictEvent.of(number, verdict, turn.hearing, attempts, heard.audio),
-                                             prompts=prompts_given))
+                                             prompts=prompts_given, pickup=delivery.pickup))
             delivery.go_on_stopping()
+            quiet = self.options.on_miss == "note" or self.options.speed_through  # nothing said mid-run
             if verdict.ok:
-                if verdict.result == "slip" and self.options.on_miss != "note":
+                if verdict.result == "slip" and not quiet:
                     self._tell_slip(verdict.correction())
                 take = Take(number, line.text, heard.audio, heard.words) if heard.audio is not None else None
                 self._after_right_line(take, attempts)
                 return index + 1
-            if self.options.on_miss == "note":
+            if quiet:
                 return index + 1
             self._cut_ahead()
             self.rt.say(verdict.correction(), "correction")

@@ -17,6 +17,7 @@ A session is a small object with a `kind`, a `run(runtime)` that does the work a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
@@ -77,6 +78,16 @@ class Runtime:
     voice: Voice  # callback's own voice
     history: Any = None  # the HistoryRecorder subscribed, or None with --no-history
     _rendered: dict[tuple[str, str], Audio] = field(default_factory=dict, repr=False)
+    # When the last cue's last sample left the speaker (monotonic), while the cue is the last thing heard:
+    # callback's own voice after it (a correction, the line given) means the next words answer that, not the
+    # cue, and there is no pickup to time. Read by LineHearing, which times the pickup from it.
+    cue_ended_at: float | None = field(default=None, repr=False)
+
+    def cue_ended(self, playback: Any = None) -> None:
+        """A cue has just finished playing (`playback` when it was started with speaker.start): its last
+        sample's time, from the playback when it knows it (a cue started ahead may be waited on after it ended)."""
+        ended = getattr(playback, "ended_at", None)
+        self.cue_ended_at = ended if ended is not None else time.monotonic()
 
     def emit(self, event: Event) -> Event:
         return self.events.emit(event)
@@ -91,6 +102,7 @@ class Runtime:
     def say(self, text: str, kind: str, index: int | None = None, attempt: int | None = None) -> float:
         """callback's own voice; returns how many seconds it spoke. The microphone is not listening meanwhile."""
         audio = self.render(self.voice, text)
+        self.cue_ended_at = None
         self.emit(PromptStart(kind, text, index, attempt))
         self.speaker.play(audio)
         self.emit(PromptEnd(kind))
@@ -183,10 +195,11 @@ class ActorSetup:
     room: Any = None  # audio.rooms.RoomNoise, or None for a quiet room
     realtime: bool = True
     seed: int = 0
+    pickup: float | None = None  # its pause after a cue, in seconds (--actor-pickup); None: its usual reaction
 
     def make(self, events: EventStream):
         from assistant.actor import VirtualActor
         from assistant.speech.voices import NaturalVoice
 
         return VirtualActor(self.voice or NaturalVoice(), self.part, events, realtime=self.realtime,
-                            room=self.room, seed=self.seed)
+                            room=self.room, seed=self.seed, pickup=self.pickup)
