@@ -12,8 +12,10 @@ from assistant.commands.options import (
     actor_noise_option,
     device_options,
     engine_options,
+    events_option,
     load_role,
     open_runtime,
+    rate_option,
     strictness_option,
     timeout_option,
 )
@@ -43,10 +45,9 @@ def actor_stubborn_option(command):
               help="Who speaks the role: you at the microphone, or the virtual actor.")
 @actor_stubborn_option
 @click.option("--seed", type=int, default=0, help="Seed for the choice of notes and the virtual actor.")
-@click.option("--rate", type=int, default=None, help="Speech rate of callback's voice, in words per minute.")
+@rate_option
 @timeout_option("Seconds of silence before callback offers the line.")
-@click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
-              help="Write every event as JSON lines (appends to an earlier log).")
+@events_option
 @voice_option
 @history_option
 @actor_noise_option

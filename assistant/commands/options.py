@@ -78,6 +78,16 @@ def finite_range(min: float | None = None, max: float | None = None, **bounds) -
 MAX_TIMEOUT_SECONDS = 600.0
 
 
+def events_option(command):
+    return click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
+                        help="Write every event as JSON lines (appends to an earlier log).")(command)
+
+
+def rate_option(command):
+    return click.option("--rate", type=int, default=None,
+                        help="Speech rate of callback's voice, in words per minute.")(command)
+
+
 def timeout_option(help: str):
     return click.option("--timeout", type=finite_range(0.5, MAX_TIMEOUT_SECONDS), default=8.0, show_default=True,
                         help=help)

@@ -12,9 +12,11 @@ from assistant.commands.options import (
     actor_noise_option,
     device_options,
     engine_options,
+    events_option,
     finite_range,
     load_role,
     open_runtime,
+    rate_option,
     timeout_option,
 )
 from assistant.errors import CallbackError
@@ -30,10 +32,9 @@ from assistant.errors import CallbackError
 @click.option("--actor-mistakes", type=finite_range(0, 1), default=0.0,
               help="Share of lines the virtual reader misreads the first time (0 to 1).")
 @click.option("--seed", type=int, default=0, help="Seed for the virtual reader's mistakes.")
-@click.option("--rate", type=int, default=None, help="Speech rate of callback's voice, in words per minute.")
+@rate_option
 @timeout_option("Seconds of silence before callback asks for the line again.")
-@click.option("--events", "events_path", type=click.Path(path_type=str), default=None, metavar="FILE",
-              help="Write every event as JSON lines (appends to an earlier log).")
+@events_option
 @actor_noise_option
 @engine_options
 @device_options
