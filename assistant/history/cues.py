@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.audio.pcm import Audio
 from assistant.errors import CallbackError
-from assistant.history.database import Store, now
+from assistant.history.database import Store
 from assistant.audio.pcm import SPEECH_RATE
 
 
@@ -37,13 +37,8 @@ class CueBook:
 
     def recorded(self) -> dict[tuple[str, str], RecordedCue]:
         """Every recording of this script whose file is still there, by (speaker, line text)."""
-        if self.store.kept() is None:
-            return {}
-        with self.store._connect(writing=False) as connection:
-            rows = connection.execute("SELECT speaker, line_text, audio_path, seconds FROM recorded_cues"
-                                      " WHERE script_path = ?", (self.script_path,)).fetchall()
         found = {}
-        for speaker, text, path, seconds in rows:
+        for speaker, text, path, seconds in self.store.recorded_cues(self.script_path):
             if Path(path).is_file():
                 found[(speaker, text)] = RecordedCue(speaker, text, Path(path), seconds)
         return found
@@ -64,11 +59,7 @@ class CueBook:
             partial.replace(path)
         except OSError as exc:
             raise CallbackError(f"cannot keep the recording in {self.folder}: {exc.strerror or exc}") from None
-        with self.store._connect() as connection:
-            connection.execute(
-                "INSERT OR REPLACE INTO recorded_cues (script_path, speaker, line_text, audio_path, seconds,"
-                " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.script_path, speaker, text, str(path), round(audio.duration, 3), now()))
+        self.store.keep_recorded_cue(self.script_path, speaker, text, str(path), round(audio.duration, 3))
         return RecordedCue(speaker, text, path, audio.duration)
 
 

@@ -489,6 +489,20 @@ class Store:
                                       (script_path,)).fetchall()
         return dict(rows)
 
+    def recorded_cues(self, script_path: str) -> list[tuple[str, str, str, float]]:
+        """(speaker, line text, audio path, seconds) of every cue recorded for a script; [] when none are."""
+        if self.kept() is None:  # reading must not create a history
+            return []
+        with self._connect(writing=False) as connection:
+            return connection.execute("SELECT speaker, line_text, audio_path, seconds FROM recorded_cues"
+                                      " WHERE script_path = ?", (script_path,)).fetchall()
+
+    def keep_recorded_cue(self, script_path: str, speaker: str, text: str, audio_path: str, seconds: float) -> None:
+        with self._connect() as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO recorded_cues (script_path, speaker, line_text, audio_path, seconds,"
+                " recorded_at) VALUES (?, ?, ?, ?, ?, ?)", (script_path, speaker, text, audio_path, seconds, now()))
+
     def choose_voice(self, script_path: str, character: str, voice: str) -> None:
         with self._connect() as connection:
             connection.execute("INSERT OR REPLACE INTO voice_choices (script_path, character, voice) VALUES (?, ?, ?)",
