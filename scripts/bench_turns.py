@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,6 +48,16 @@ from assistant.session.runtime import ActorSetup, build_runtime
 from assistant.speech.hearing import open_ear
 from assistant.speech.recorded import with_recordings
 from assistant.speech.voices import cue_voices
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A spoken correction: seconds from the line's end, the line, what was heard, and what ended the turn."""
+
+    seconds: float
+    expected: str
+    heard: str
+    ended_by: str
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -112,7 +123,10 @@ def one_run(engine_name: str, script_path: Path, role: str, wait_for_engine: boo
             spoken = next((e for e in timeline[index:] if e.type is EventType.PROMPT_START
                            and e.kind == "correction"), None)
             if spoken is not None:
-                corrections.append(spoken.t - event.t + event.late_by)
+                heard = next((e for e in timeline[index:] if e.type is EventType.HEARD), None)
+                # A plain tuple: it comes back from a worker process (Correction, in the parent).
+                corrections.append((spoken.t - event.t + event.late_by, verdict.expected, verdict.heard,
+                                    heard.ended_by if heard is not None else ""))
     return {
         "recorded_played": sum(e.voice == "recorded" for e in cues),
         "recorded_bytes": recorded_bytes,
@@ -183,13 +197,13 @@ def main() -> None:
     for label, wait in modes:
         gaps, rtfs, firsts, ok, judged, hearings, misses, writes = [], [], [], 0, 0, [], [], []
         ahead = cut = planted = caught = recorded_played = recorded_bytes = 0
-        corrections: list[float] = []
+        corrections: list[Correction] = []
         for seed in range(args.runs):
             result = one_session(args.engine, args.script, args.role, wait, seed, args.actor_noise,
                                  args.actor_mistakes, args.recorded_cues)
             recorded_played += result["recorded_played"]
             recorded_bytes = max(recorded_bytes, result["recorded_bytes"])
-            corrections += result["corrections"]
+            corrections += [Correction(*correction) for correction in result["corrections"]]
             planted += result["planted"]
             caught += result["caught"]
             peaks.append(result["peak_mb"])
@@ -224,9 +238,17 @@ def main() -> None:
         if planted:
             print(f"the virtual actor's mistakes caught {caught} of {planted}")
         if corrections:
-            print(f"line's end -> spoken correction: p50 {1000 * percentile(corrections, 0.5):.0f} ms, "
-                  f"p95 {1000 * percentile(corrections, 0.95):.0f} ms, max {1000 * max(corrections):.0f} ms "
-                  f"({len(corrections)} corrections{', one core busy' if args.busy else ''})")
+            busy = ", one core busy" if args.busy else ""
+            for title, group in (("line's end -> spoken correction", corrections),
+                                 ("  of lines taken for over at their end", [c for c in corrections if c.ended_by != "silence"]),
+                                 ("  of lines that waited for the long silence", [c for c in corrections if c.ended_by == "silence"])):
+                if group:
+                    seconds = [c.seconds for c in group]
+                    print(f"{title}: p50 {1000 * percentile(seconds, 0.5):.0f} ms, p95 "
+                          f"{1000 * percentile(seconds, 0.95):.0f} ms, max {1000 * max(seconds):.0f} ms "
+                          f"({len(group)} corrections{busy})")
+            for slow in sorted(corrections, key=lambda c: -c.seconds)[:3]:
+                print(f"  {1000 * slow.seconds:.0f} ms: {slow.expected!r} heard {slow.heard!r} (ended by {slow.ended_by})")
     print(f"\npeak memory (resident) of one session {max(peaks):.0f} MB")
 
 

@@ -180,6 +180,32 @@ def test_a_pause_before_the_last_word_does_not_end_the_line(voice):
     assert heard.ended_by == "complete", heard.ended_by
 
 
+def test_a_line_ended_on_a_wrong_last_word_is_over_without_the_long_silence(voice):
+    """"...did you call him?" for "...did you call her?" in a humming room, heard in real time: the actor has
+    reached the line's end with a word of their own, and the correction should not wait for the long silence
+    that a line stopped short of its end needs (a beat before the last word)."""
+    from assistant.audio.buffers import WavMicrophone
+    from assistant.events import EventStream, ListenStart
+    from assistant.linecheck import normalise_words
+    from assistant.session.commands import covers_ending
+    from assistant.session.listen import listen
+
+    ear = open_ear("auto", names=["MAYA", "THEO"])
+    ear.strong.wait()
+    line = "Tell me the truth, Theo, did you call her?"
+    lead = 0.5
+    said = at_level(voice.render("Tell me the truth, Theo, did you call him?").to_rate(16000).samples, VOICE_DBFS)
+    room = RoomNoise(-40, seed=5).chunk(int(lead * 16000) + len(said) + 3 * 16000)
+    room[int(lead * 16000) : int(lead * 16000) + len(said)] += said
+    microphone = WavMicrophone(Audio(np.clip(room, -32768, 32767).astype(np.int16), 16000), realtime=True)
+    expected = normalise_words(line)
+    heard = listen(microphone, ear.live.recognizer(), EventStream(), ListenStart("line", 1, line),
+                   is_complete=lambda said: covers_ending(expected, normalise_words(said)),
+                   early_hearing=lambda audio_so_far, partial, seconds: ear.strong.start(audio_so_far, line,
+                                                                                       ear.hints()))
+    assert heard.ended_by == "complete", heard.ended_by
+
+
 def test_a_second_hearing_judges_in_full_only_when_asked_and_not_once_abandoned(voice):
     from assistant.speech.whisper_engine import Hints
 
@@ -424,3 +450,4 @@ def test_model_list_names_every_engine_and_what_auto_uses_for_what():
     assert result.returncode == 0, result.stderr
     for words in ("Vosk", "PocketSphinx", "Whisper", "whisper-tiny.en", "live", "second hearing", "grading"):
         assert words in result.stdout, result.stdout
+
