@@ -316,3 +316,21 @@ def test_ctrl_c_while_a_line_said_to_its_end_is_judged_keeps_it(engine, actor_vo
     assert ran.outcome is Outcome.INTERRUPTED
     assert [v.line for v in runtime.events.of_type("verdict")] == [1, 2]
     assert ran.result.lines == 2
+
+
+@pytest.mark.parametrize("line, heard, over", [
+    ("I told you I would be there by nine.", "I told you I would be there by nine", True),
+    ("I told you I would be there by nine.", "I told you I would be there by window", True),  # a word of their own
+    ("To retirement.", "To doctor.", True),
+    ("I told you I would be there by nine.", "I told you I would be there by", False),  # a beat before the last word
+    ("To retirement.", "To", False),
+    ("Hello.", "Doctor.", False),  # a lone word may be a command
+])
+def test_a_line_is_over_at_its_last_word_or_a_word_in_its_place_not_a_word_short(line, heard, over):
+    """When callback may take the actor's turn as finished without waiting for the long silence: the line's
+    last word heard, or another word where it belongs; a line stopped a word short may be a held beat."""
+    from assistant.linecheck import normalise_words
+    from assistant.session.commands import covers_ending
+    from assistant.session.listen import END_HEARD
+
+    assert (covers_ending(normalise_words(line), normalise_words(heard)) == END_HEARD) is over
