@@ -322,6 +322,8 @@ def test_ctrl_c_while_a_line_said_to_its_end_is_judged_keeps_it(engine, actor_vo
     ("I told you I would be there by nine.", "I told you I would be there by nine", True),
     ("I told you I would be there by nine.", "I told you I would be there by window", True),  # a word of their own
     ("To retirement.", "To doctor.", True),
+    ("Screw retirement.", "Kitchen retirement.", True),
+    ("Screw retirement.", "Retirement.", False),
     ("I told you I would be there by nine.", "I told you I would be there by", False),  # a beat before the last word
     ("To retirement.", "To", False),
     ("Hello.", "Doctor.", False),  # a lone word may be a command

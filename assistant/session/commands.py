@@ -91,9 +91,10 @@ def covers_ending(expected: Sequence[str], heard: Sequence[str]) -> int:
         return NOT_YET
     if len(heard) < max(1, len(expected) - 1) or len(heard) < 0.6 * len(expected):
         return NOT_YET
-    if len(expected) >= 3 and _sounds_alike(expected[-1], heard[-1]):
+    if (len(expected) >= 3 or len(heard) >= len(expected) >= 2) and _sounds_alike(expected[-1], heard[-1]):
         # The last word, with all but one of the others: a slip just before it ("make easier" for "make it
-        # easier") does not make the actor wait for the long silence.
+        # easier") does not make the actor wait for the long silence. In a two-word line, with a word before
+        # it ("Kitchen retirement." for "Screw retirement.").
         return END_HEARD
     tail = list(expected[-2:])
     window = list(heard[-(len(tail) + 2) :])
