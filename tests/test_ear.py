@@ -150,10 +150,9 @@ def test_the_quick_reading_hears_a_finished_line_end_and_not_one_stopped_short(v
         assert not heard_end(short), (stopped_at, short)
 
 
-def test_a_pause_before_the_last_word_does_not_end_the_line(voice):
-    """An actor holding a beat before the last word ("...did you call ... her?", a beat of a second) in a humming room, heard in
-    real time: the quick reading at the pause must not take the line for over, however guessable the last
-    word, and the line ends once that word is said."""
+def _heard_live(room: np.ndarray, line: str):
+    """`room` (16 kHz samples, the actor's speech in it) heard in real time as a run hears a line: the streaming
+    hearing, and the second hearing started at each pause. (the microphone, the utterance)"""
     from assistant.audio.buffers import WavMicrophone
     from assistant.events import EventStream, ListenStart
     from assistant.linecheck import normalise_words
@@ -162,6 +161,19 @@ def test_a_pause_before_the_last_word_does_not_end_the_line(voice):
 
     ear = open_ear("auto", names=["MAYA", "THEO"])
     ear.strong.wait()
+    microphone = WavMicrophone(Audio(np.clip(room, -32768, 32767).astype(np.int16), 16000), realtime=True)
+    expected = normalise_words(line)
+    heard = listen(microphone, ear.live.recognizer(), EventStream(), ListenStart("line", 1, line),
+                   is_complete=lambda said: covers_ending(expected, normalise_words(said)),
+                   early_hearing=lambda audio_so_far, partial, seconds: ear.strong.start(audio_so_far, line,
+                                                                                       ear.hints()))
+    return microphone, heard
+
+
+def test_a_pause_before_the_last_word_does_not_end_the_line(voice):
+    """An actor holding a beat before the last word ("...did you call ... her?", a beat of a second) in a humming room, heard in
+    real time: the quick reading at the pause must not take the line for over, however guessable the last
+    word, and the line ends once that word is said."""
     line = "Tell me the truth, Theo, did you call her?"
     lead, pause = 0.5, 0.8  # the voice trails off ~0.3 s before the pause: a beat of about 1.1 s
     first = at_level(voice.render("Tell me the truth, Theo, did you call").to_rate(16000).samples, VOICE_DBFS)
@@ -170,12 +182,7 @@ def test_a_pause_before_the_last_word_does_not_end_the_line(voice):
     room = RoomNoise(-40, seed=5).chunk(resumes + len(last) + 3 * 16000)
     room[int(lead * 16000) : int(lead * 16000) + len(first)] += first
     room[resumes : resumes + len(last)] += last
-    microphone = WavMicrophone(Audio(np.clip(room, -32768, 32767).astype(np.int16), 16000), realtime=True)
-    expected = normalise_words(line)
-    heard = listen(microphone, ear.live.recognizer(), EventStream(), ListenStart("line", 1, line),
-                   is_complete=lambda said: covers_ending(expected, normalise_words(said)),
-                   early_hearing=lambda audio_so_far, partial, seconds: ear.strong.start(audio_so_far, line,
-                                                                                       ear.hints()))
+    microphone, heard = _heard_live(room, line)
     assert microphone.position > (resumes + len(last)) / 16000, "the line was taken for over at the pause"
     assert heard.ended_by == "complete", heard.ended_by
 
@@ -184,25 +191,11 @@ def test_a_line_ended_on_a_wrong_last_word_is_over_without_the_long_silence(voic
     """"...did you call him?" for "...did you call her?" in a humming room, heard in real time: the actor has
     reached the line's end with a word of their own, and the correction should not wait for the long silence
     that a line stopped short of its end needs (a beat before the last word)."""
-    from assistant.audio.buffers import WavMicrophone
-    from assistant.events import EventStream, ListenStart
-    from assistant.linecheck import normalise_words
-    from assistant.session.commands import covers_ending
-    from assistant.session.listen import listen
-
-    ear = open_ear("auto", names=["MAYA", "THEO"])
-    ear.strong.wait()
-    line = "Tell me the truth, Theo, did you call her?"
     lead = 0.5
     said = at_level(voice.render("Tell me the truth, Theo, did you call him?").to_rate(16000).samples, VOICE_DBFS)
     room = RoomNoise(-40, seed=5).chunk(int(lead * 16000) + len(said) + 3 * 16000)
     room[int(lead * 16000) : int(lead * 16000) + len(said)] += said
-    microphone = WavMicrophone(Audio(np.clip(room, -32768, 32767).astype(np.int16), 16000), realtime=True)
-    expected = normalise_words(line)
-    heard = listen(microphone, ear.live.recognizer(), EventStream(), ListenStart("line", 1, line),
-                   is_complete=lambda said: covers_ending(expected, normalise_words(said)),
-                   early_hearing=lambda audio_so_far, partial, seconds: ear.strong.start(audio_so_far, line,
-                                                                                       ear.hints()))
+    _, heard = _heard_live(room, "Tell me the truth, Theo, did you call her?")
     assert heard.ended_by == "complete", heard.ended_by
 
 
