@@ -16,25 +16,7 @@ import scene_helpers
 from assistant.events import EventType
 from assistant.history import Store
 from assistant.history.recorder import HistoryRecorder, ScriptIdentity
-from assistant.speech.hearing import open_ear
-from assistant.speech.voices import NaturalVoice, cue_voices
 from scene_helpers import DEMO, ROLE, Scripted
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return open_ear("auto", names=("MAYA", "THEO"))
-
-
-@pytest.fixture(scope="module")
-def actor_voice():
-    return NaturalVoice()
-
-
-@pytest.fixture(scope="module")
-def voices():
-    chosen = cue_voices(["THEO", "CALLBACK"])
-    return {"THEO": chosen["THEO"]}, chosen["CALLBACK"]
 
 
 def test_a_pickup_of_one_second_is_measured_as_one_second_and_kept(engine, actor_voice, voices, tmp_path):

@@ -12,27 +12,7 @@ import scene_helpers
 from assistant.actor import ScenePart
 from assistant.events import read_events
 from assistant.session.listen import Timing
-from assistant.speech.hearing import open_ear
-from assistant.speech.voices import NaturalVoice, cue_voices
 from scene_helpers import DEMO, ROLE, Scripted
-
-
-
-@pytest.fixture(scope="module")
-def engine():
-    # The default setup: PocketSphinx follows the actor, Whisper hears again what it rejects.
-    return open_ear("auto", names=("MAYA", "THEO"))
-
-
-@pytest.fixture(scope="module")
-def actor_voice():
-    return NaturalVoice()
-
-
-@pytest.fixture(scope="module")
-def voices():
-    chosen = cue_voices(["THEO", "CALLBACK"])
-    return {"THEO": chosen["THEO"]}, chosen["CALLBACK"]
 
 
 def rehearse(engine, actor_voice, voices, part, echo=False, timing=Timing(), **options):

@@ -236,9 +236,14 @@ def _one_line(number: int, text: str, attempts: list[AttemptRecord], order: dict
         per_session=per_session,
         dropped=tuple(dropped.most_common()),
         last_practised=max((attempt.at for attempt in attempts), default=None),
-        median_pickup=round(median(pickups), 2) if pickups else None,
+        median_pickup=median_pickup(pickups),
         pickup_trend=pickup_trend_of([median(times) for times in pickups_by_session if times]),
     )
+
+
+def median_pickup(pickups: Sequence[float]) -> float | None:
+    """The median of some pickups, in seconds to the hundredth; None when none was timed."""
+    return round(median(pickups), 2) if pickups else None
 
 
 def pickup_trend_of(per_session: Sequence[float]) -> str:

@@ -31,6 +31,7 @@ from assistant.audio.devices import Playback
 from assistant.errors import CallbackError
 from assistant.events import Command, CueEnd, CueStart, ListenStart, Outcome, Refresh, SceneStart, SessionStart
 from assistant.events import Verdict as VerdictEvent
+from assistant.history.practice import median_pickup
 from assistant.linecheck import Strictness, Verdict
 from assistant.linecheck.written import as_written
 from assistant.redirections import Redirection
@@ -245,14 +246,8 @@ def summarise(records: Sequence[LineRecord], stopped_early: bool, speed_through:
         slipped_lines=tuple(sorted(record.number for record in heard
                                    if any(not verdict.word_perfect for verdict in record.verdicts))),
         slow_pickups=slow_pickups({record.number: record.pickups for record in heard}, pickup_goal),
-        median_pickup=_median([pickup for record in heard for pickup in record.pickups]),
+        median_pickup=median_pickup([pickup for record in heard for pickup in record.pickups]),
     )
-
-
-def _median(values: Sequence[float]) -> float | None:
-    from statistics import median
-
-    return round(median(values), 2) if values else None
 
 
 class _Stop(Exception):
